@@ -1,0 +1,2 @@
+/** A key-value backend on accelerator memory through JNI, with a host-emulated device. */
+package io.transferqueue.backend.npu;

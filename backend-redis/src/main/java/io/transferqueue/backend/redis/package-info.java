@@ -1,0 +1,2 @@
+/** A key-value backend on Redis or Redis Cluster (Lettuce). */
+package io.transferqueue.backend.redis;

@@ -1,0 +1,2 @@
+/** A key-value backend on an embedded RocksDB. */
+package io.transferqueue.backend.rocksdb;

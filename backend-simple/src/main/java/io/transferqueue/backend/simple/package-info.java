@@ -1,0 +1,2 @@
+/** The embedded default backend: in-memory storage units routed by global index. */
+package io.transferqueue.backend.simple;

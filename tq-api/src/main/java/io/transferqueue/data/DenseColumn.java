@@ -1,0 +1,222 @@
+package io.transferqueue.data;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A column whose rows all have one shape: {@code size} rows of {@code rowShape}, stored back to back in
+ * one little-endian buffer. A 1-d tensor {@code [B]} is a dense column of 0-d rows (it stays 1-d on
+ * the way back).
+ */
+public final class DenseColumn implements Column {
+    private final DType dtype;
+    private final int[] rowShape;
+    private final int size;
+    private final int rowBytes;
+    private final ByteBuffer data;
+
+    private DenseColumn(DType dtype, int size, int[] rowShape, int rowBytes, ByteBuffer data) {
+        this.dtype = dtype;
+        this.size = size;
+        this.rowShape = rowShape;
+        this.rowBytes = rowBytes;
+        this.data = data;
+    }
+
+    /**
+     * Wraps {@code data} (its remaining bytes) without copying: the caller hands the buffer over and must
+     * not change it while the column is in use.
+     *
+     * @throws IllegalArgumentException if the byte count is not {@code size × rowBytes}
+     */
+    public static DenseColumn wrap(DType dtype, int size, int[] rowShape, ByteBuffer data) {
+        requireNonNull(dtype, "dtype is null");
+        requireNonNull(data, "data is null");
+        if (size < 0) {
+            throw new IllegalArgumentException("negative column size " + size);
+        }
+        int[] shape = Shapes.checked(rowShape);
+        int rowBytes = Shapes.byteSize(dtype, shape);
+        long expected = (long) rowBytes * size;
+        if (data.remaining() != expected) {
+            throw new IllegalArgumentException("dense column of " + size + " rows of shape " + Shapes.toString(shape)
+                    + " and dtype " + dtype + " needs " + expected + " bytes, buffer has " + data.remaining());
+        }
+        return new DenseColumn(dtype, size, shape, rowBytes, Buffers.view(data));
+    }
+
+    /**
+     * A column over a batched tensor {@code [B, ...]} (rows are {@code tensor[i]}); shares its bytes.
+     *
+     * @throws IllegalArgumentException for a 0-d tensor
+     */
+    public static DenseColumn of(Tensor batched) {
+        if (batched.rank() == 0) {
+            throw new IllegalArgumentException("a 0-d tensor has no batch dimension");
+        }
+        int[] shape = batched.shape();
+        return wrap(batched.dtype(), shape[0], Shapes.tail(shape), batched.data());
+    }
+
+    /** Stacks equal-shaped tensors into a new column (copies). */
+    public static DenseColumn stack(List<Tensor> rows) {
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("cannot stack zero tensors: the dtype and shape are unknown");
+        }
+        Tensor first = rows.get(0);
+        int rowBytes = first.byteSize();
+        ByteBuffer out = Buffers.allocate(Math.multiplyExact(rowBytes, rows.size()));
+        for (int i = 0; i < rows.size(); i++) {
+            Tensor t = rows.get(i);
+            if (t.dtype() != first.dtype() || !Arrays.equals(t.shape(), first.shape())) {
+                throw new IllegalArgumentException("row " + i + " is " + t + ", row 0 is " + first
+                        + "; use JaggedColumn for rows of different shapes");
+            }
+            Buffers.copyInto(t.data(), out, i * rowBytes);
+        }
+        return new DenseColumn(first.dtype(), rows.size(), first.shape(), rowBytes, out);
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public ColumnKind kind() {
+        return ColumnKind.DENSE;
+    }
+
+    @Override
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** Shape of every row (a copy). */
+    public int[] rowShape() {
+        return rowShape.clone();
+    }
+
+    /** Bytes per row. */
+    public int rowBytes() {
+        return rowBytes;
+    }
+
+    @Override
+    public long byteSize() {
+        return (long) rowBytes * size;
+    }
+
+    /** A view of all bytes (position 0, little-endian); writable only if this column is. */
+    public ByteBuffer data() {
+        return Buffers.view(data);
+    }
+
+    /** The whole column as one tensor {@code [size, ...rowShape]}, sharing bytes. */
+    public Tensor tensor() {
+        return Tensor.wrap(dtype, Shapes.prepend(size, rowShape), data());
+    }
+
+    /** Row {@code i} as a tensor view (shares bytes). */
+    public Tensor row(int i) {
+        checkRow(i);
+        return Tensor.wrap(dtype, rowShape, Buffers.view(data, i * rowBytes, rowBytes));
+    }
+
+    /** A view of row {@code i}'s bytes. */
+    public ByteBuffer rowData(int i) {
+        checkRow(i);
+        return Buffers.view(data, i * rowBytes, rowBytes);
+    }
+
+    private void checkRow(int i) {
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException("row " + i + " out of range [0, " + size + ")");
+        }
+    }
+
+    @Override
+    public DenseColumn rows(int... positions) {
+        ByteBuffer out = Buffers.allocate(Math.multiplyExact(rowBytes, positions.length));
+        for (int j = 0; j < positions.length; j++) {
+            int i = positions[j];
+            checkRow(i);
+            out.put(j * rowBytes, data, i * rowBytes, rowBytes);
+        }
+        return new DenseColumn(dtype, positions.length, rowShape, rowBytes, out);
+    }
+
+    @Override
+    public DenseColumn slice(int from, int to) {
+        if (from < 0 || to > size || from > to) {
+            throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") out of range [0, " + size + ")");
+        }
+        return new DenseColumn(dtype, to - from, rowShape, rowBytes,
+                Buffers.view(data, from * rowBytes, (to - from) * rowBytes));
+    }
+
+    @Override
+    public boolean isReadOnly() {
+        return data.isReadOnly();
+    }
+
+    @Override
+    public DenseColumn asReadOnly() {
+        return data.isReadOnly() ? this : new DenseColumn(dtype, size, rowShape, rowBytes, Buffers.readOnlyView(data));
+    }
+
+    @Override
+    public DenseColumn copy() {
+        return new DenseColumn(dtype, size, rowShape, rowBytes, Buffers.copy(data));
+    }
+
+    /** The same rows as a jagged column (copies the shapes, shares the bytes). */
+    public JaggedColumn toJagged() {
+        int[][] shapes = new int[size][];
+        Arrays.fill(shapes, rowShape);
+        return JaggedColumn.wrap(dtype, shapes, data());
+    }
+
+    static DenseColumn concatDense(List<? extends Column> parts) {
+        DenseColumn first = (DenseColumn) parts.get(0);
+        long total = 0;
+        int rows = 0;
+        for (Column c : parts) {
+            total += c.byteSize();
+            rows += c.size();
+        }
+        ByteBuffer out = Buffers.allocate(Math.toIntExact(total));
+        int off = 0;
+        for (Column c : parts) {
+            DenseColumn d = (DenseColumn) c;
+            Buffers.copyInto(d.data, out, off);
+            off += d.data.remaining();
+        }
+        return new DenseColumn(first.dtype, rows, first.rowShape, first.rowBytes, out);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof DenseColumn c)) {
+            return false;
+        }
+        return dtype == c.dtype && size == c.size && Arrays.equals(rowShape, c.rowShape)
+                && Buffers.contentEquals(data, c.data);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * dtype.hashCode() + size) + Arrays.hashCode(rowShape);
+    }
+
+    @Override
+    public String toString() {
+        return "DenseColumn(" + dtype + ", " + size + " × " + Shapes.toString(rowShape) + ")";
+    }
+}

@@ -1,0 +1,2 @@
+/** The tq command line. */
+package io.transferqueue.cli;

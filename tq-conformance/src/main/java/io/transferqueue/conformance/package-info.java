@@ -1,0 +1,2 @@
+/** Abstract JUnit 5 conformance tests every storage backend subclasses. */
+package io.transferqueue.conformance;
