@@ -1,0 +1,68 @@
+package io.transferqueue.client;
+
+import static java.util.Objects.requireNonNull;
+
+import io.transferqueue.spi.SamplingParams;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A metadata request. Build with {@link #insert}, {@link #fetch} or {@link #forceFetch} and refine with the
+ * {@code with*} methods.
+ *
+ * @param partition the partition
+ * @param mode what to do
+ * @param fields fields the rows must have produced (FETCH), or to describe (FORCE_FETCH; empty: all)
+ * @param batchSize rows to allocate (INSERT) or to fetch (FETCH)
+ * @param task the consuming task (FETCH)
+ * @param sampler sampler name, or null for the configured one (FETCH)
+ * @param sampling sampling parameters (FETCH)
+ * @param maxWait how long a FETCH may wait for enough rows; zero answers at once (empty if not enough)
+ */
+public record GetMetaRequest(String partition, FetchMode mode, List<String> fields, int batchSize, String task,
+        String sampler, SamplingParams sampling, Duration maxWait) {
+
+    public GetMetaRequest {
+        requireNonNull(partition, "partition is null");
+        requireNonNull(mode, "mode is null");
+        fields = fields == null ? List.of() : List.copyOf(fields);
+        sampling = sampling == null ? SamplingParams.none() : sampling;
+        maxWait = maxWait == null ? Duration.ZERO : maxWait;
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("negative wait " + maxWait);
+        }
+        if ((mode == FetchMode.INSERT || mode == FetchMode.FETCH) && batchSize <= 0) {
+            throw new IllegalArgumentException(mode + " needs a positive batch size, got " + batchSize);
+        }
+    }
+
+    /** Allocate {@code count} rows in {@code partition}. */
+    public static GetMetaRequest insert(String partition, int count) {
+        return new GetMetaRequest(partition, FetchMode.INSERT, List.of(), count, null, null, null, null);
+    }
+
+    /** Fetch {@code batchSize} rows that have {@code fields} and that {@code task} has not consumed. */
+    public static GetMetaRequest fetch(String partition, String task, List<String> fields, int batchSize) {
+        return new GetMetaRequest(partition, FetchMode.FETCH, fields, batchSize, task, null, null, null);
+    }
+
+    /** Describe every row of {@code partition} with {@code fields} (empty: every field). */
+    public static GetMetaRequest forceFetch(String partition, List<String> fields) {
+        return new GetMetaRequest(partition, FetchMode.FORCE_FETCH, fields, 0, null, null, null, null);
+    }
+
+    /** This request waiting up to {@code d} for data. */
+    public GetMetaRequest withWait(Duration d) {
+        return new GetMetaRequest(partition, mode, fields, batchSize, task, sampler, sampling, d);
+    }
+
+    /** This request through sampler {@code name}. */
+    public GetMetaRequest withSampler(String name) {
+        return new GetMetaRequest(partition, mode, fields, batchSize, task, name, sampling, maxWait);
+    }
+
+    /** This request with sampling parameters. */
+    public GetMetaRequest withSampling(SamplingParams params) {
+        return new GetMetaRequest(partition, mode, fields, batchSize, task, sampler, params, maxWait);
+    }
+}
