@@ -16,7 +16,10 @@ public final class DenseColumn implements Column {
     private final int[] rowShape;
     private final int size;
     private final int rowBytes;
-    private final ByteBuffer data;
+    /** Contiguous bytes of all rows; for a column built from row buffers, assembled on first use. */
+    private volatile ByteBuffer data;
+    /** One buffer per row, or null for a contiguous column. */
+    private final ByteBuffer[] rowBuffers;
 
     private DenseColumn(DType dtype, int size, int[] rowShape, int rowBytes, ByteBuffer data) {
         this.dtype = dtype;
@@ -24,6 +27,62 @@ public final class DenseColumn implements Column {
         this.rowShape = rowShape;
         this.rowBytes = rowBytes;
         this.data = data;
+        this.rowBuffers = null;
+    }
+
+    private DenseColumn(DType dtype, int[] rowShape, int rowBytes, ByteBuffer[] rowBuffers) {
+        this.dtype = dtype;
+        this.size = rowBuffers.length;
+        this.rowShape = rowShape;
+        this.rowBytes = rowBytes;
+        this.rowBuffers = rowBuffers;
+    }
+
+    /**
+     * A column over one buffer per row, without copying (the caller hands the buffers over). Row access is
+     * O(1) and shares the buffers; {@link #data()} assembles a contiguous copy on first use. Storage backends
+     * return such columns: read-only views of stored cells for zero-copy reads, fresh per-row copies
+     * otherwise. The column is read-only if any row buffer is.
+     *
+     * @throws IllegalArgumentException if a buffer does not hold exactly one row
+     */
+    public static DenseColumn ofRows(DType dtype, int[] rowShape, List<ByteBuffer> rows) {
+        requireNonNull(dtype, "dtype is null");
+        int[] shape = Shapes.checked(rowShape);
+        int rowBytes = Shapes.byteSize(dtype, shape);
+        ByteBuffer[] views = new ByteBuffer[rows.size()];
+        for (int i = 0; i < views.length; i++) {
+            ByteBuffer r = rows.get(i);
+            if (r.remaining() != rowBytes) {
+                throw new IllegalArgumentException("row " + i + " has " + r.remaining() + " bytes, a row of shape "
+                        + Shapes.toString(shape) + " and dtype " + dtype + " has " + rowBytes);
+            }
+            views[i] = Buffers.view(r);
+        }
+        return new DenseColumn(dtype, shape, rowBytes, views);
+    }
+
+    /** True if this column keeps one buffer per row (see {@link #ofRows}). */
+    public boolean isRowChunked() {
+        return rowBuffers != null;
+    }
+
+    private ByteBuffer contiguous() {
+        ByteBuffer d = data;
+        if (d == null) {
+            synchronized (this) {
+                d = data;
+                if (d == null) {
+                    ByteBuffer out = Buffers.allocate(Math.multiplyExact(rowBytes, size));
+                    for (int i = 0; i < size; i++) {
+                        out.put(i * rowBytes, rowBuffers[i], rowBuffers[i].position(), rowBytes);
+                    }
+                    d = isReadOnly() ? out.asReadOnlyBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN) : out;
+                    data = d;
+                }
+            }
+        }
+        return d;
     }
 
     /**
@@ -110,9 +169,12 @@ public final class DenseColumn implements Column {
         return (long) rowBytes * size;
     }
 
-    /** A view of all bytes (position 0, little-endian); writable only if this column is. */
+    /**
+     * A view of all bytes (position 0, little-endian); writable only if this column is. For a row-chunked
+     * column this is a contiguous copy assembled once (writes to it do not reach the row buffers).
+     */
     public ByteBuffer data() {
-        return Buffers.view(data);
+        return Buffers.view(contiguous());
     }
 
     /** The whole column as one tensor {@code [size, ...rowShape]}, sharing bytes. */
@@ -122,13 +184,15 @@ public final class DenseColumn implements Column {
 
     /** Row {@code i} as a tensor view (shares bytes). */
     public Tensor row(int i) {
-        checkRow(i);
-        return Tensor.wrap(dtype, rowShape, Buffers.view(data, i * rowBytes, rowBytes));
+        return Tensor.wrap(dtype, rowShape, rowData(i));
     }
 
     /** A view of row {@code i}'s bytes. */
     public ByteBuffer rowData(int i) {
         checkRow(i);
+        if (rowBuffers != null) {
+            return Buffers.view(rowBuffers[i]);
+        }
         return Buffers.view(data, i * rowBytes, rowBytes);
     }
 
@@ -144,7 +208,11 @@ public final class DenseColumn implements Column {
         for (int j = 0; j < positions.length; j++) {
             int i = positions[j];
             checkRow(i);
-            out.put(j * rowBytes, data, i * rowBytes, rowBytes);
+            if (rowBuffers != null) {
+                out.put(j * rowBytes, rowBuffers[i], rowBuffers[i].position(), rowBytes);
+            } else {
+                out.put(j * rowBytes, data, i * rowBytes, rowBytes);
+            }
         }
         return new DenseColumn(dtype, positions.length, rowShape, rowBytes, out);
     }
@@ -154,23 +222,48 @@ public final class DenseColumn implements Column {
         if (from < 0 || to > size || from > to) {
             throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") out of range [0, " + size + ")");
         }
+        if (rowBuffers != null) {
+            return new DenseColumn(dtype, rowShape, rowBytes, Arrays.copyOfRange(rowBuffers, from, to));
+        }
         return new DenseColumn(dtype, to - from, rowShape, rowBytes,
                 Buffers.view(data, from * rowBytes, (to - from) * rowBytes));
     }
 
     @Override
     public boolean isReadOnly() {
+        if (rowBuffers != null) {
+            for (ByteBuffer r : rowBuffers) {
+                if (r.isReadOnly()) {
+                    return true;
+                }
+            }
+            return false;
+        }
         return data.isReadOnly();
     }
 
     @Override
     public DenseColumn asReadOnly() {
-        return data.isReadOnly() ? this : new DenseColumn(dtype, size, rowShape, rowBytes, Buffers.readOnlyView(data));
+        if (isReadOnly()) {
+            return this;
+        }
+        if (rowBuffers != null) {
+            ByteBuffer[] ro = new ByteBuffer[size];
+            for (int i = 0; i < size; i++) {
+                ro[i] = Buffers.readOnlyView(rowBuffers[i]);
+            }
+            return new DenseColumn(dtype, rowShape, rowBytes, ro);
+        }
+        return new DenseColumn(dtype, size, rowShape, rowBytes, Buffers.readOnlyView(data));
     }
 
     @Override
     public DenseColumn copy() {
-        return new DenseColumn(dtype, size, rowShape, rowBytes, Buffers.copy(data));
+        ByteBuffer out = Buffers.allocate(Math.multiplyExact(rowBytes, size));
+        for (int i = 0; i < size; i++) {
+            out.put(i * rowBytes, rowData(i), 0, rowBytes);
+        }
+        return new DenseColumn(dtype, size, rowShape, rowBytes, out);
     }
 
     /** The same rows as a jagged column (copies the shapes, shares the bytes). */
@@ -192,8 +285,10 @@ public final class DenseColumn implements Column {
         int off = 0;
         for (Column c : parts) {
             DenseColumn d = (DenseColumn) c;
-            Buffers.copyInto(d.data, out, off);
-            off += d.data.remaining();
+            for (int i = 0; i < d.size; i++) {
+                out.put(off, d.rowData(i), 0, d.rowBytes);
+                off += d.rowBytes;
+            }
         }
         return new DenseColumn(first.dtype, rows, first.rowShape, first.rowBytes, out);
     }
@@ -206,8 +301,15 @@ public final class DenseColumn implements Column {
         if (!(o instanceof DenseColumn c)) {
             return false;
         }
-        return dtype == c.dtype && size == c.size && Arrays.equals(rowShape, c.rowShape)
-                && Buffers.contentEquals(data, c.data);
+        if (dtype != c.dtype || size != c.size || !Arrays.equals(rowShape, c.rowShape)) {
+            return false;
+        }
+        for (int i = 0; i < size; i++) {
+            if (!Buffers.contentEquals(rowData(i), c.rowData(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

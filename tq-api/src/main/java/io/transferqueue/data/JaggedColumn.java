@@ -19,15 +19,71 @@ public final class JaggedColumn implements Column {
     private final int[] dims;
     /** Element offsets: row i holds elements [offsets[i], offsets[i+1]). */
     private final int[] offsets;
-    private final ByteBuffer values;
+    /** Contiguous values; for a column built from row buffers, assembled on first use. */
+    private volatile ByteBuffer values;
+    /** One buffer per row, or null for a contiguous column. */
+    private final ByteBuffer[] rowBuffers;
 
     private JaggedColumn(DType dtype, int size, int rank, int[] dims, int[] offsets, ByteBuffer values) {
+        this(dtype, size, rank, dims, offsets, values, null);
+    }
+
+    private JaggedColumn(DType dtype, int size, int rank, int[] dims, int[] offsets, ByteBuffer values,
+            ByteBuffer[] rowBuffers) {
         this.dtype = dtype;
         this.size = size;
         this.rank = rank;
         this.dims = dims;
         this.offsets = offsets;
         this.values = values;
+        this.rowBuffers = rowBuffers;
+    }
+
+    /**
+     * A column over one buffer per row, without copying (the caller hands the buffers over); see
+     * {@link DenseColumn#ofRows}. {@link #values()} assembles a contiguous copy on first use.
+     *
+     * @param flatDims row shapes, row i is {@code flatDims[i*rank .. (i+1)*rank)}; ownership is taken
+     * @throws IllegalArgumentException if a buffer's size does not match its row shape
+     */
+    public static JaggedColumn ofRows(DType dtype, int rank, int[] flatDims, List<ByteBuffer> rows) {
+        int[] offsets = offsetsOf(dtype, rows.size(), rank, flatDims);
+        int es = dtype.elementSize();
+        ByteBuffer[] views = new ByteBuffer[rows.size()];
+        for (int i = 0; i < views.length; i++) {
+            ByteBuffer r = rows.get(i);
+            int expected = (offsets[i + 1] - offsets[i]) * es;
+            if (r.remaining() != expected) {
+                throw new IllegalArgumentException("row " + i + " has " + r.remaining() + " bytes, its shape needs "
+                        + expected);
+            }
+            views[i] = Buffers.view(r);
+        }
+        return new JaggedColumn(dtype, rows.size(), rank, flatDims, offsets, null, views);
+    }
+
+    /** True if this column keeps one buffer per row. */
+    public boolean isRowChunked() {
+        return rowBuffers != null;
+    }
+
+    private ByteBuffer contiguous() {
+        ByteBuffer v = values;
+        if (v == null) {
+            synchronized (this) {
+                v = values;
+                if (v == null) {
+                    int es = dtype.elementSize();
+                    ByteBuffer out = Buffers.allocate(offsets[size] * es);
+                    for (int i = 0; i < size; i++) {
+                        out.put(offsets[i] * es, rowBuffers[i], rowBuffers[i].position(), rowBuffers[i].remaining());
+                    }
+                    v = isReadOnly() ? out.asReadOnlyBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN) : out;
+                    values = v;
+                }
+            }
+        }
+        return v;
     }
 
     /** A new column holding copies of {@code rows} (all of one dtype and rank). */
@@ -81,8 +137,18 @@ public final class JaggedColumn implements Column {
      * {@code dims}.
      */
     public static JaggedColumn wrapFlat(DType dtype, int size, int rank, int[] dims, ByteBuffer values) {
-        requireNonNull(dtype, "dtype is null");
         requireNonNull(values, "values is null");
+        int[] offsets = offsetsOf(dtype, size, rank, dims);
+        long expected = (long) offsets[size] * dtype.elementSize();
+        if (values.remaining() != expected) {
+            throw new IllegalArgumentException("jagged column rows need " + expected + " bytes of " + dtype
+                    + ", buffer has " + values.remaining());
+        }
+        return new JaggedColumn(dtype, size, rank, dims, offsets, Buffers.view(values));
+    }
+
+    private static int[] offsetsOf(DType dtype, int size, int rank, int[] dims) {
+        requireNonNull(dtype, "dtype is null");
         if (rank < 1) {
             throw new IllegalArgumentException("rows of a jagged column need rank >= 1; 0-d rows belong in a "
                     + "DenseColumn");
@@ -101,6 +167,9 @@ public final class JaggedColumn implements Column {
                     throw new IllegalArgumentException("row " + i + " has a negative dimension " + d);
                 }
                 n *= d;
+                if (n > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("row " + i + " has more than " + Integer.MAX_VALUE + " elements");
+                }
             }
             off += n;
             if (off * dtype.elementSize() > Integer.MAX_VALUE) {
@@ -108,12 +177,7 @@ public final class JaggedColumn implements Column {
             }
             offsets[i + 1] = (int) off;
         }
-        long expected = off * dtype.elementSize();
-        if (values.remaining() != expected) {
-            throw new IllegalArgumentException("jagged column rows need " + expected + " bytes of " + dtype
-                    + ", buffer has " + values.remaining());
-        }
-        return new JaggedColumn(dtype, size, rank, dims, offsets, Buffers.view(values));
+        return offsets;
     }
 
     @Override
@@ -172,18 +236,24 @@ public final class JaggedColumn implements Column {
     /** A view of row {@code i}'s bytes. */
     public ByteBuffer rowData(int i) {
         checkRow(i);
+        if (rowBuffers != null) {
+            return Buffers.view(rowBuffers[i]);
+        }
         int es = dtype.elementSize();
         return Buffers.view(values, offsets[i] * es, (offsets[i + 1] - offsets[i]) * es);
     }
 
-    /** A view of all values (position 0, little-endian). */
+    /**
+     * A view of all values (position 0, little-endian). For a row-chunked column this is a contiguous copy
+     * assembled once.
+     */
     public ByteBuffer values() {
-        return Buffers.view(values);
+        return Buffers.view(contiguous());
     }
 
     @Override
     public long byteSize() {
-        return values.remaining();
+        return (long) offsets[size] * dtype.elementSize();
     }
 
     /** True if every row has the same shape (such a column could be dense). */
@@ -216,7 +286,7 @@ public final class JaggedColumn implements Column {
         for (int j = 0; j < positions.length; j++) {
             int p = positions[j];
             int len = (offsets[p + 1] - offsets[p]) * es;
-            out.put(off, values, offsets[p] * es, len);
+            out.put(off, rowData(p), 0, len);
             off += len;
             System.arraycopy(dims, p * rank, newDims, j * rank, rank);
         }
@@ -230,24 +300,49 @@ public final class JaggedColumn implements Column {
         }
         int es = dtype.elementSize();
         int[] newDims = Arrays.copyOfRange(dims, from * rank, to * rank);
+        if (rowBuffers != null) {
+            return ofRows(dtype, rank, newDims, Arrays.asList(Arrays.copyOfRange(rowBuffers, from, to)));
+        }
         ByteBuffer v = Buffers.view(values, offsets[from] * es, (offsets[to] - offsets[from]) * es);
         return wrapFlat(dtype, to - from, rank, newDims, v);
     }
 
     @Override
     public boolean isReadOnly() {
+        if (rowBuffers != null) {
+            for (ByteBuffer r : rowBuffers) {
+                if (r.isReadOnly()) {
+                    return true;
+                }
+            }
+            return false;
+        }
         return values.isReadOnly();
     }
 
     @Override
     public JaggedColumn asReadOnly() {
-        return values.isReadOnly() ? this
-                : new JaggedColumn(dtype, size, rank, dims, offsets, Buffers.readOnlyView(values));
+        if (isReadOnly()) {
+            return this;
+        }
+        if (rowBuffers != null) {
+            ByteBuffer[] ro = new ByteBuffer[size];
+            for (int i = 0; i < size; i++) {
+                ro[i] = Buffers.readOnlyView(rowBuffers[i]);
+            }
+            return new JaggedColumn(dtype, size, rank, dims, offsets, null, ro);
+        }
+        return new JaggedColumn(dtype, size, rank, dims, offsets, Buffers.readOnlyView(values));
     }
 
     @Override
     public JaggedColumn copy() {
-        return new JaggedColumn(dtype, size, rank, dims, offsets, Buffers.copy(values));
+        int es = dtype.elementSize();
+        ByteBuffer out = Buffers.allocate(offsets[size] * es);
+        for (int i = 0; i < size; i++) {
+            out.put(offsets[i] * es, rowData(i), 0, (offsets[i + 1] - offsets[i]) * es);
+        }
+        return new JaggedColumn(dtype, size, rank, dims, offsets, out);
     }
 
     /**
@@ -293,7 +388,7 @@ public final class JaggedColumn implements Column {
             } else {
                 JaggedColumn j = (JaggedColumn) c;
                 System.arraycopy(j.dims, 0, dims, row * rank, j.dims.length);
-                Buffers.copyInto(j.values, out, off);
+                Buffers.copyInto(j.values(), out, off);
             }
             row += c.size();
             off += (int) c.byteSize();
@@ -309,8 +404,15 @@ public final class JaggedColumn implements Column {
         if (!(o instanceof JaggedColumn c)) {
             return false;
         }
-        return dtype == c.dtype && size == c.size && rank == c.rank && Arrays.equals(dims, c.dims)
-                && Buffers.contentEquals(values, c.values);
+        if (dtype != c.dtype || size != c.size || rank != c.rank || !Arrays.equals(dims, c.dims)) {
+            return false;
+        }
+        for (int i = 0; i < size; i++) {
+            if (!Buffers.contentEquals(rowData(i), c.rowData(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
