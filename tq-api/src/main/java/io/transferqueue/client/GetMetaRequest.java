@@ -22,6 +22,12 @@ import java.util.List;
 public record GetMetaRequest(String partition, FetchMode mode, List<String> fields, int batchSize, String task,
         String sampler, SamplingParams sampling, Duration maxWait) {
 
+    /**
+     * Extra-info key set to {@code true} on an empty FETCH answer when the partition is complete and no
+     * more rows can become ready for the request: the end of the stream, not "try again".
+     */
+    public static final String EXHAUSTED = "tq.exhausted";
+
     public GetMetaRequest {
         requireNonNull(partition, "partition is null");
         requireNonNull(mode, "mode is null");

@@ -11,8 +11,13 @@ package io.transferqueue.spi;
  */
 public interface ReadyRows {
 
-    /** Number of ready rows. */
+    /** Number of ready rows (counts all of them). */
     int size();
+
+    /** True if there are at least {@code n} ready rows; scans only as far as needed. */
+    default boolean hasAtLeast(int n) {
+        return size() >= n;
+    }
 
     /** Id of the {@code i}-th ready row (increasing in {@code i}). */
     long rowId(int i);
