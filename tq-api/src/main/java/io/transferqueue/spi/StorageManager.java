@@ -44,8 +44,9 @@ public interface StorageManager extends AutoCloseable {
     CompletableFuture<Batch> get(BatchMeta meta, ReadOptions options);
 
     /**
-     * Deletes the cells of {@code meta}'s fields for its rows (backends that key by row delete every field of
-     * the row). Idempotent: missing cells are not an error. Never deletes a cell of another generation.
+     * Deletes the cells of {@code meta}'s fields for its rows, and nothing else: other fields of the same rows
+     * stay readable (a client undoing a failed put of a new field relies on this). A row left without cells
+     * is gone. Idempotent: missing cells are not an error. Never deletes a cell of another generation.
      */
     CompletableFuture<Void> clear(BatchMeta meta);
 
