@@ -1,0 +1,389 @@
+package io.transferqueue.transport;
+
+import static java.util.Objects.requireNonNull;
+
+import io.transferqueue.error.BackendUnavailableException;
+import io.transferqueue.error.ClosedException;
+import io.transferqueue.error.TransferQueueException;
+import io.transferqueue.error.WireFormatException;
+import io.transferqueue.wire.WireCodec;
+import io.transferqueue.wire.WireLimits;
+import io.transferqueue.wire.WireMessage;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+
+/**
+ * The client side of the transport: one long-lived DEALER socket per peer, one I/O thread that owns them,
+ * request ids to match answers, and a deadline on every call. Callers on any thread get a
+ * {@link CompletableFuture} completed on the client's completion threads (never on the I/O thread).
+ *
+ * <p>A peer that does not answer within the deadline fails the call with
+ * {@link BackendUnavailableException} naming it; the socket to that peer is then closed, which drops whatever
+ * was still queued for it (so a timed-out request is never sent late) and fails its other calls. The next
+ * call opens a new connection, so a restarted peer is used again without any action.
+ *
+ * <p>Buffers of a request are sent without copying ({@link io.transferqueue.wire.Encoding#FRAMES}): the
+ * caller must not change them until the call's future completes.
+ */
+public final class RpcClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RpcClient.class);
+
+    private final String name;
+    private final RpcSettings settings;
+    private final ZContext ctx;
+    private final ZMQ.Socket wakeRecv;
+    private final ZMQ.Socket wakeSend;
+    private final Object wakeLock = new Object();
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong(1);
+    private final ScheduledThreadPoolExecutor timer;
+    private final ExecutorService completions;
+    private final Thread io;
+    /** Peer address → its socket; touched only by the I/O thread. */
+    private final Map<String, ZMQ.Socket> sockets = new HashMap<>();
+    private ZMQ.Poller poller;
+    private volatile boolean running = true;
+
+    private static final class Pending {
+        final String peer;
+        final int type;
+        final CompletableFuture<WireMessage> future;
+        ScheduledFuture<?> timeout;
+
+        Pending(String peer, int type, CompletableFuture<WireMessage> future) {
+            this.peer = peer;
+            this.type = type;
+            this.future = future;
+        }
+    }
+
+    private RpcClient(String name, RpcSettings settings) {
+        this.name = requireNonNull(name, "name is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        String n = Integer.toHexString(System.identityHashCode(this));
+        ctx = new ZContext(1);
+        String wake = "inproc://tq-client-wake-" + UUID.randomUUID();
+        wakeRecv = ctx.createSocket(SocketType.PULL);
+        wakeRecv.bind(wake);
+        wakeSend = ctx.createSocket(SocketType.PUSH);
+        wakeSend.setLinger(0);
+        wakeSend.connect(wake);
+        timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "tq-rpc-" + name + "-timer-" + n));
+        timer.setRemoveOnCancelPolicy(true);
+        AtomicInteger t = new AtomicInteger();
+        completions = Executors.newFixedThreadPool(2, r -> daemon(r, "tq-rpc-" + name + "-complete-" + n + "-"
+                + t.incrementAndGet()));
+        io = new Thread(this::loop, "tq-rpc-" + name + "-io-" + n);
+        io.setDaemon(true);
+    }
+
+    private static Thread daemon(Runnable r, String threadName) {
+        Thread th = new Thread(r, threadName);
+        th.setDaemon(true);
+        return th;
+    }
+
+    /** A client with its own ZeroMQ context and I/O thread. */
+    public static RpcClient create(String name, RpcSettings settings) {
+        RpcClient c = new RpcClient(name, settings);
+        c.io.start();
+        return c;
+    }
+
+    /** The settings (timeout, encoding, limits). */
+    public RpcSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Sends a request and waits for its answer.
+     *
+     * @param peer {@code tcp://host:port}
+     * @param timeout deadline; the future then fails with {@link BackendUnavailableException}
+     * @return the answer; an error answer completes the future with the peer's typed exception
+     */
+    public CompletableFuture<WireMessage> call(String peer, int type, Map<String, Object> body,
+            List<ByteBuffer> payloads, Duration timeout) {
+        CompletableFuture<WireMessage> f = new CompletableFuture<>();
+        if (!running) {
+            f.completeExceptionally(new ClosedException(name + " is closed"));
+            return f;
+        }
+        String address;
+        List<ByteBuffer> frames;
+        long id = ids.getAndIncrement();
+        try {
+            address = Endpoints.check(peer);
+            frames = WireCodec.encode(new WireMessage(type, id, 0, body, payloads), settings.encoding());
+        } catch (TransferQueueException e) {
+            f.completeExceptionally(e);
+            return f;
+        } catch (RuntimeException e) {
+            f.completeExceptionally(new io.transferqueue.error.InvalidRequestException(
+                    "request could not be encoded: " + e.getMessage(), e));
+            return f;
+        }
+        Pending p = new Pending(address, type, f);
+        pending.put(id, p);
+        p.timeout = timer.schedule(() -> expire(id), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        tasks.add(() -> send(id, address, frames));
+        wake();
+        return f;
+    }
+
+    /** {@link #call} with the configured timeout. */
+    public CompletableFuture<WireMessage> call(String peer, int type, Map<String, Object> body,
+            List<ByteBuffer> payloads) {
+        return call(peer, type, body, payloads, settings.timeout());
+    }
+
+    /**
+     * Checks that {@code peer} speaks this protocol version.
+     *
+     * @return the peer's role name
+     */
+    public CompletableFuture<String> hello(String peer, String role) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("protocol", (long) Protocol.VERSION);
+        body.put("role", role);
+        return call(peer, Protocol.HELLO, body, List.of()).thenApply(r -> String.valueOf(r.body().get("role")));
+    }
+
+    private void expire(long id) {
+        Pending p = pending.remove(id);
+        if (p == null) {
+            return;
+        }
+        complete(p, null, new BackendUnavailableException("no answer from " + p.peer + " to "
+                + Protocol.name(p.type) + " within the deadline; the peer may be down"));
+        tasks.add(() -> dropPeer(p.peer, "a request to it timed out"));
+        wake();
+    }
+
+    private void complete(Pending p, WireMessage value, Throwable error) {
+        p.timeout.cancel(false);
+        try {
+            completions.execute(() -> {
+                if (error != null) {
+                    p.future.completeExceptionally(error);
+                } else {
+                    p.future.complete(value);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            p.future.completeExceptionally(new ClosedException(name + " is closed"));
+        }
+    }
+
+    private void wake() {
+        synchronized (wakeLock) {
+            if (running) {
+                wakeSend.send(new byte[0], ZMQ.DONTWAIT);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ I/O thread
+
+    private void loop() {
+        poller = ctx.createPoller(8);
+        poller.register(wakeRecv, ZMQ.Poller.POLLIN);
+        try {
+            while (running) {
+                try {
+                    poller.poll(-1);
+                } catch (ZMQException e) {
+                    if (!running) {
+                        break;
+                    }
+                    continue;
+                }
+                while (wakeRecv.recv(ZMQ.DONTWAIT) != null) {
+                    // drain wake-ups
+                }
+                Runnable t;
+                while ((t = tasks.poll()) != null) {
+                    t.run();
+                }
+                for (ZMQ.Socket s : new ArrayList<>(sockets.values())) {
+                    for (int i = 0; i < 64; i++) {
+                        if (!receiveOne(s)) {
+                            break;
+                        }
+                    }
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("{}: I/O thread stopped by an unexpected error", name, e);
+        } finally {
+            for (ZMQ.Socket s : sockets.values()) {
+                s.close();
+            }
+            sockets.clear();
+            poller.close();
+            wakeRecv.close();
+        }
+    }
+
+    private ZMQ.Socket socketFor(String peer) {
+        ZMQ.Socket s = sockets.get(peer);
+        if (s == null) {
+            s = ctx.createSocket(SocketType.DEALER);
+            s.setLinger(0);
+            s.setIPv6(Endpoints.isIpv6(peer));
+            s.setMaxMsgSize(settings.maxFrameBytes());
+            s.setSndHWM(settings.highWaterMark());
+            s.setRcvHWM(settings.highWaterMark());
+            s.setReconnectIVL(100);
+            s.setReconnectIVLMax(2000);
+            s.connect(peer);
+            sockets.put(peer, s);
+            poller.register(s, ZMQ.Poller.POLLIN);
+        }
+        return s;
+    }
+
+    private void send(long id, String peer, List<ByteBuffer> frames) {
+        Pending p = pending.get(id);
+        if (p == null) {
+            return;
+        }
+        ZMQ.Socket s;
+        try {
+            s = socketFor(peer);
+        } catch (ZMQException e) {
+            fail(id, new BackendUnavailableException("cannot connect to " + peer + ": " + e.getMessage(), e));
+            return;
+        }
+        for (int i = 0; i < frames.size(); i++) {
+            int flags = (i < frames.size() - 1 ? ZMQ.SNDMORE : 0) | ZMQ.DONTWAIT;
+            if (!s.sendMsg(new zmq.Msg(frames.get(i)), flags)) {
+                fail(id, new BackendUnavailableException("cannot send to " + peer + ": its queue is full ("
+                        + settings.highWaterMark() + " messages); the peer may be down or overloaded"));
+                if (i > 0) {
+                    dropPeer(peer, "a message was cut short");
+                }
+                return;
+            }
+        }
+    }
+
+    private void fail(long id, Throwable error) {
+        Pending p = pending.remove(id);
+        if (p != null) {
+            complete(p, null, error);
+        }
+    }
+
+    private boolean receiveOne(ZMQ.Socket s) {
+        zmq.Msg first = s.recvMsg(ZMQ.DONTWAIT);
+        if (first == null) {
+            return false;
+        }
+        List<ByteBuffer> frames = new ArrayList<>();
+        frames.add(first.buf());
+        while (s.hasReceiveMore()) {
+            zmq.Msg m = s.recvMsg(0);
+            if (m == null) {
+                break;
+            }
+            frames.add(m.buf());
+        }
+        WireMessage response;
+        try {
+            response = WireCodec.decode(frames, new WireLimits(64, 1 << 16, 1 << 26, Long.MAX_VALUE));
+        } catch (LinkageError e) {
+            LOG.warn("{}: dropped an answer that could not be decoded: {}", name, e.toString());
+            return true;
+        } catch (WireFormatException e) {
+            try {
+                fail(WireCodec.peekHeader(frames.get(0)).requestId(), e);
+            } catch (WireFormatException unreadable) {
+                LOG.warn("{}: dropped an undecodable answer: {}", name, e.getMessage());
+            }
+            return true;
+        }
+        Pending p = pending.remove(response.requestId());
+        if (p == null) {
+            return true;
+        }
+        if (response.isError()) {
+            complete(p, null, Protocol.exceptionOf(response, p.peer));
+        } else {
+            complete(p, response, null);
+        }
+        return true;
+    }
+
+    /** Closes the socket to {@code peer} and fails its outstanding calls. */
+    private void dropPeer(String peer, String why) {
+        ZMQ.Socket s = sockets.remove(peer);
+        if (s == null) {
+            return;
+        }
+        poller.unregister(s);
+        s.close();
+        LOG.debug("{}: closed connection to {}: {}", name, peer, why);
+        for (Iterator<Map.Entry<Long, Pending>> it = pending.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<Long, Pending> e = it.next();
+            if (e.getValue().peer.equals(peer)) {
+                it.remove();
+                complete(e.getValue(), null, new BackendUnavailableException("connection to " + peer
+                        + " was reset (" + why + ") before it answered " + Protocol.name(e.getValue().type)));
+            }
+        }
+    }
+
+    /** Fails outstanding calls with {@link ClosedException}, closes sockets and threads. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (wakeLock) {
+            if (!running) {
+                return;
+            }
+            running = false;
+            wakeSend.send(new byte[0], ZMQ.DONTWAIT);
+        }
+        try {
+            io.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Pending p : pending.values()) {
+            p.timeout.cancel(false);
+            p.future.completeExceptionally(new ClosedException(name + " closed before " + p.peer + " answered"));
+        }
+        pending.clear();
+        timer.shutdownNow();
+        completions.shutdown();
+        synchronized (wakeLock) {
+            wakeSend.close();
+        }
+        ctx.destroy();
+    }
+}

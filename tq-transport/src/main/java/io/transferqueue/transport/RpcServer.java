@@ -1,0 +1,325 @@
+package io.transferqueue.transport;
+
+import static java.util.Objects.requireNonNull;
+
+import io.transferqueue.error.BackendUnavailableException;
+import io.transferqueue.error.ProtocolVersionException;
+import io.transferqueue.error.TransferQueueException;
+import io.transferqueue.error.WireFormatException;
+import io.transferqueue.wire.Envelope;
+import io.transferqueue.wire.WireCodec;
+import io.transferqueue.wire.WireLimits;
+import io.transferqueue.wire.WireMessage;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+
+/**
+ * A request/response server on a ZeroMQ ROUTER socket. One I/O thread owns the sockets: it receives,
+ * decodes and hands each request to the {@link Handler}; answers (immediate or completed later on any thread)
+ * are queued and sent by the I/O thread. The built-in {@link Protocol#HELLO} handshake refuses a peer of
+ * another protocol version, naming both.
+ *
+ * <p>Malformed input (random bytes, truncated or oversized frames, unknown format versions) is answered with
+ * an error when the header can be read, and dropped otherwise; it never stops the server. Frames larger than
+ * {@link RpcSettings#maxFrameBytes()} are refused by ZeroMQ before they are buffered, and at most
+ * {@link RpcSettings#highWaterMark()} messages queue per peer, so memory stays bounded.
+ */
+public final class RpcServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RpcServer.class);
+    private static final int RECV_BATCH = 64;
+
+    /**
+     * Serves requests. Called on the I/O thread: must not block (long work belongs on the handler's own
+     * executor, completing the returned future later). Exceptions become error responses.
+     */
+    public interface Handler {
+        CompletableFuture<WireMessage> handle(WireMessage request);
+    }
+
+    private final String name;
+    private final Handler handler;
+    private final RpcSettings settings;
+    private final ZContext ctx;
+    private final ZMQ.Socket router;
+    private final ZMQ.Socket wakeRecv;
+    private final ZMQ.Socket wakeSend;
+    private final Object wakeLock = new Object();
+    private final ConcurrentLinkedQueue<Outbound> outbound = new ConcurrentLinkedQueue<>();
+    private final String endpoint;
+    private final Thread io;
+    private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong served = new AtomicLong();
+    private volatile boolean running = true;
+
+    private record Outbound(byte[] identity, WireMessage message) {
+    }
+
+    private RpcServer(String name, String bindAddress, RpcSettings settings, Handler handler) {
+        this.name = requireNonNull(name, "name is null");
+        this.handler = requireNonNull(handler, "handler is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        String bind = Endpoints.bindForm(bindAddress);
+        this.ctx = new ZContext(1);
+        try {
+            router = ctx.createSocket(SocketType.ROUTER);
+            router.setLinger(0);
+            router.setIPv6(Endpoints.isIpv6(bind));
+            router.setMaxMsgSize(settings.maxFrameBytes());
+            router.setRcvHWM(settings.highWaterMark());
+            router.setSndHWM(settings.highWaterMark());
+            try {
+                router.bind(bind);
+            } catch (ZMQException e) {
+                throw new BackendUnavailableException(name + " cannot bind " + bindAddress + ": " + e.getMessage(), e);
+            }
+            endpoint = Endpoints.connectForm(router.getLastEndpoint());
+            String wake = "inproc://tq-wake-" + UUID.randomUUID();
+            wakeRecv = ctx.createSocket(SocketType.PULL);
+            wakeRecv.bind(wake);
+            wakeSend = ctx.createSocket(SocketType.PUSH);
+            wakeSend.setLinger(0);
+            wakeSend.connect(wake);
+        } catch (RuntimeException e) {
+            ctx.destroy();
+            throw e;
+        }
+        io = new Thread(this::loop, "tq-rpc-" + name);
+        io.setDaemon(true);
+    }
+
+    /**
+     * Binds {@code bindAddress} ({@code tcp://host:port}; port 0 picks a free one) and starts serving.
+     *
+     * @throws BackendUnavailableException if the address cannot be bound
+     */
+    public static RpcServer start(String name, String bindAddress, RpcSettings settings, Handler handler) {
+        RpcServer s = new RpcServer(name, bindAddress, settings, handler);
+        s.io.start();
+        LOG.info("{} listening on {}", name, s.endpoint);
+        return s;
+    }
+
+    /** The endpoint clients connect to (the bound port resolved). */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** Messages that could not be decoded (answered with an error or dropped). */
+    public long malformedMessages() {
+        return malformed.get();
+    }
+
+    /** Requests answered. */
+    public long servedRequests() {
+        return served.get();
+    }
+
+    private void loop() {
+        ZMQ.Poller poller = ctx.createPoller(2);
+        poller.register(router, ZMQ.Poller.POLLIN);
+        poller.register(wakeRecv, ZMQ.Poller.POLLIN);
+        try {
+            while (running) {
+                try {
+                    if (poller.poll(-1) < 0) {
+                        break;
+                    }
+                } catch (ZMQException e) {
+                    if (!running) {
+                        break;
+                    }
+                    LOG.warn("{}: poll failed: {}", name, e.toString());
+                    continue;
+                }
+                if (poller.pollin(1)) {
+                    while (wakeRecv.recv(ZMQ.DONTWAIT) != null) {
+                        // drain wake-ups
+                    }
+                }
+                flush();
+                if (poller.pollin(0)) {
+                    for (int i = 0; i < RECV_BATCH && running; i++) {
+                        if (!receiveOne()) {
+                            break;
+                        }
+                    }
+                }
+                flush();
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("{}: I/O thread stopped by an unexpected error", name, e);
+        } finally {
+            poller.close();
+            router.close();
+            wakeRecv.close();
+        }
+    }
+
+    /** Receives and dispatches one message; false if none was waiting. */
+    private boolean receiveOne() {
+        zmq.Msg first = router.recvMsg(ZMQ.DONTWAIT);
+        if (first == null) {
+            return false;
+        }
+        byte[] identity = first.data();
+        List<ByteBuffer> frames = new ArrayList<>();
+        while (router.hasReceiveMore()) {
+            zmq.Msg m = router.recvMsg(0);
+            if (m == null) {
+                break;
+            }
+            frames.add(m.buf());
+        }
+        try {
+            dispatch(identity, frames);
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            // one bad request must never stop the server: log it and keep serving the others
+            malformed.incrementAndGet();
+            LOG.warn("{}: a request failed unexpectedly and was dropped: {}", name, e.toString());
+        }
+        return true;
+    }
+
+    private void dispatch(byte[] identity, List<ByteBuffer> frames) {
+        WireMessage request;
+        try {
+            request = WireCodec.decode(frames, new WireLimits(64, 1 << 16, 1 << 26, Long.MAX_VALUE));
+        } catch (WireFormatException e) {
+            malformed.incrementAndGet();
+            answerUndecodable(identity, frames, e);
+            return;
+        }
+        if (request.type() == Protocol.HELLO) {
+            send(identity, hello(request));
+            return;
+        }
+        CompletableFuture<WireMessage> f;
+        try {
+            f = handler.handle(request);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        if (f.isDone()) {
+            send(identity, result(request, f));
+        } else {
+            CompletableFuture<WireMessage> later = f;
+            later.whenComplete((r, t) -> {
+                outbound.add(new Outbound(identity, result(request, later)));
+                wake();
+            });
+        }
+    }
+
+    private WireMessage result(WireMessage request, CompletableFuture<WireMessage> f) {
+        try {
+            WireMessage r = f.join();
+            return requireNonNull(r, "handler returned null");
+        } catch (RuntimeException e) {
+            Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                    ? e.getCause() : e;
+            if (!(t instanceof TransferQueueException) && !(t instanceof IllegalArgumentException)) {
+                LOG.warn("{}: {} failed: {}", name, Protocol.name(request.type()), t.toString());
+            }
+            return Protocol.error(request, t);
+        }
+    }
+
+    private WireMessage hello(WireMessage request) {
+        Object v = request.body().get("protocol");
+        if (!(v instanceof Long peer) || peer != Protocol.VERSION) {
+            return Protocol.error(request.type(), request.requestId(), new ProtocolVersionException("").code(),
+                    "peer speaks protocol version " + v + ", " + name + " speaks version " + Protocol.VERSION
+                            + "; upgrade the older side");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("protocol", (long) Protocol.VERSION);
+        body.put("role", name);
+        return Protocol.reply(request, body);
+    }
+
+    private void answerUndecodable(byte[] identity, List<ByteBuffer> frames, WireFormatException e) {
+        if (frames.isEmpty()) {
+            return;
+        }
+        try {
+            WireCodec.Header h = WireCodec.peekHeader(frames.get(0));
+            send(identity, Protocol.error(h.type(), h.requestId(), e.code(), e.getMessage()));
+        } catch (WireFormatException unreadable) {
+            LOG.debug("{}: dropped an undecodable message: {}", name, e.getMessage());
+        }
+    }
+
+    /** Sends on the I/O thread. */
+    private void send(byte[] identity, WireMessage message) {
+        List<ByteBuffer> frames;
+        try {
+            frames = WireCodec.encode(message, settings.encoding());
+        } catch (RuntimeException e) {
+            frames = WireCodec.encode(Protocol.error(message.type(), message.requestId(), "INTERNAL",
+                    "response could not be encoded: " + e.getMessage()), settings.encoding());
+        }
+        if (!router.sendMsg(new zmq.Msg(identity), ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
+            return;
+        }
+        for (int i = 0; i < frames.size(); i++) {
+            int flags = i < frames.size() - 1 ? ZMQ.SNDMORE : 0;
+            router.sendMsg(new zmq.Msg(frames.get(i)), flags);
+        }
+        served.incrementAndGet();
+    }
+
+    private void flush() {
+        Outbound o;
+        while ((o = outbound.poll()) != null) {
+            send(o.identity, o.message);
+        }
+    }
+
+    private void wake() {
+        synchronized (wakeLock) {
+            if (running) {
+                wakeSend.send(new byte[0], ZMQ.DONTWAIT);
+            }
+        }
+    }
+
+    /** Stops serving and releases the sockets and threads. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (wakeLock) {
+            if (!running) {
+                return;
+            }
+            running = false;
+            wakeSend.send(new byte[0], ZMQ.DONTWAIT);
+        }
+        try {
+            io.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (wakeLock) {
+            wakeSend.close();
+        }
+        ctx.destroy();
+        LOG.info("{} on {} closed", name, endpoint);
+    }
+
+    /** For tests: the body of a decoded error response. */
+    static String errorCode(WireMessage m) {
+        return Envelope.optString(m.body(), "code", "");
+    }
+}

@@ -1,0 +1,176 @@
+package io.transferqueue.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.transferqueue.error.BackendUnavailableException;
+import io.transferqueue.error.InvalidRequestException;
+import io.transferqueue.error.ProtocolVersionException;
+import io.transferqueue.error.WireFormatException;
+import io.transferqueue.wire.Encoding;
+import io.transferqueue.wire.WireCodec;
+import io.transferqueue.wire.WireMessage;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+class RpcTest {
+    private static final int ECHO = 100;
+    private static final int FAIL = 101;
+    private static final int SLOW = 102;
+
+    private static RpcServer echoServer(String bind) {
+        return RpcServer.start("echo", bind, RpcSettings.defaults(), req -> {
+            if (req.type() == FAIL) {
+                throw new InvalidRequestException("bad request " + req.body().get("n"));
+            }
+            if (req.type() == SLOW) {
+                return CompletableFuture.supplyAsync(() -> new WireMessage(SLOW, req.requestId(), 0, req.body(),
+                        List.of()), CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS));
+            }
+            return CompletableFuture.completedFuture(new WireMessage(req.type(), req.requestId(), 0, req.body(),
+                    req.payloads()));
+        });
+    }
+
+    private static <T> T get(CompletableFuture<T> f) throws Exception {
+        return f.get(30, TimeUnit.SECONDS);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Encoding.class)
+    void requestsAndPayloadsRoundTripInEitherEncoding(Encoding enc) throws Exception {
+        try (RpcServer server = echoServer("tcp://127.0.0.1:0");
+                RpcClient client = RpcClient.create("test", RpcSettings.defaults().withEncoding(enc))) {
+            assertThat(get(client.hello(server.endpoint(), "test"))).isEqualTo("echo");
+            ByteBuffer payload = ByteBuffer.wrap(new byte[1 << 20]);
+            new Random(1).nextBytes(payload.array());
+            WireMessage r = get(client.call(server.endpoint(), ECHO, Map.of("n", 7L), List.of(payload)));
+            assertThat(r.body()).containsEntry("n", 7L);
+            assertThat(r.payloads()).hasSize(1);
+            assertThat(r.payloads().get(0)).isEqualTo(payload.duplicate().rewind());
+        }
+    }
+
+    @Test
+    void manyConcurrentCallsAreMatchedToTheirAnswersIncludingLateOnes() throws Exception {
+        try (RpcServer server = echoServer("tcp://127.0.0.1:0");
+                RpcClient client = RpcClient.create("test", RpcSettings.defaults())) {
+            List<CompletableFuture<WireMessage>> calls = new ArrayList<>();
+            for (long i = 0; i < 200; i++) {
+                calls.add(client.call(server.endpoint(), i % 2 == 0 ? ECHO : SLOW, Map.of("n", i), List.of()));
+            }
+            for (int i = 0; i < calls.size(); i++) {
+                assertThat(get(calls.get(i)).body()).containsEntry("n", (long) i);
+            }
+        }
+    }
+
+    @Test
+    void errorsComeBackAsTheirTypedExceptionAndTheServerKeepsServing() throws Exception {
+        try (RpcServer server = echoServer("tcp://127.0.0.1:0");
+                RpcClient client = RpcClient.create("test", RpcSettings.defaults())) {
+            assertThatThrownBy(() -> get(client.call(server.endpoint(), FAIL, Map.of("n", 3L), List.of())))
+                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining("bad request 3");
+            assertThat(get(client.call(server.endpoint(), ECHO, Map.of("n", 4L), List.of())).body())
+                    .containsEntry("n", 4L);
+        }
+    }
+
+    @Test
+    void aPeerOfAnotherProtocolVersionIsRefusedNamingBothVersions() throws Exception {
+        try (RpcServer server = echoServer("tcp://127.0.0.1:0");
+                RpcClient client = RpcClient.create("test", RpcSettings.defaults())) {
+            assertThatThrownBy(() -> get(client.call(server.endpoint(), Protocol.HELLO, Map.of("protocol", 99L),
+                    List.of()))).hasCauseInstanceOf(ProtocolVersionException.class)
+                    .hasMessageContaining("99").hasMessageContaining("version " + Protocol.VERSION);
+        }
+    }
+
+    @Test
+    void anUnreachablePeerFailsWithinTheDeadlineNamingIt() throws Exception {
+        int port;
+        try (RpcServer probe = echoServer("tcp://127.0.0.1:0")) {
+            port = Integer.parseInt(probe.endpoint().substring(probe.endpoint().lastIndexOf(':') + 1));
+        }
+        String dead = "tcp://127.0.0.1:" + port;
+        try (RpcClient client = RpcClient.create("test", RpcSettings.defaults())) {
+            assertThatThrownBy(() -> get(client.call(dead, ECHO, Map.of(), List.of(), Duration.ofMillis(300))))
+                    .hasCauseInstanceOf(BackendUnavailableException.class).hasMessageContaining(dead);
+        }
+    }
+
+    @Test
+    void aRestartedServerIsUsedAgainWithoutAnyAction() throws Exception {
+        RpcServer first = echoServer("tcp://127.0.0.1:0");
+        String endpoint = first.endpoint();
+        try (RpcClient client = RpcClient.create("test", RpcSettings.defaults())) {
+            assertThat(get(client.call(endpoint, ECHO, Map.of("n", 1L), List.of())).body()).containsEntry("n", 1L);
+            first.close();
+            assertThatThrownBy(() -> get(client.call(endpoint, ECHO, Map.of(), List.of(), Duration.ofMillis(300))))
+                    .hasCauseInstanceOf(BackendUnavailableException.class);
+            try (RpcServer second = echoServer(endpoint)) {
+                assertThat(get(client.call(endpoint, ECHO, Map.of("n", 2L), List.of())).body()).containsEntry("n", 2L);
+            }
+        }
+    }
+
+    @Test
+    void ipv6LoopbackWorks() throws Exception {
+        try (RpcServer server = echoServer("tcp://[::1]:0");
+                RpcClient client = RpcClient.create("test", RpcSettings.defaults())) {
+            assertThat(server.endpoint()).startsWith("tcp://[").doesNotContain("127.0.0.1");
+            assertThat(get(client.call(server.endpoint(), ECHO, Map.of("n", 6L), List.of())).body())
+                    .containsEntry("n", 6L);
+        }
+    }
+
+    @Test
+    void garbageTruncatedAndOversizedFramesNeverStopTheServer() throws Exception {
+        RpcSettings small = new RpcSettings(Duration.ofSeconds(30), 64 * 1024, 100, Encoding.FRAMES);
+        try (RpcServer server = RpcServer.start("echo", "tcp://127.0.0.1:0", small, req ->
+                CompletableFuture.completedFuture(new WireMessage(req.type(), req.requestId(), 0, req.body(), List.of())));
+                ZContext ctx = new ZContext();
+                RpcClient client = RpcClient.create("test", RpcSettings.defaults())) {
+            ZMQ.Socket raw = ctx.createSocket(SocketType.DEALER);
+            raw.setLinger(0);
+            raw.connect(server.endpoint());
+            raw.setReceiveTimeOut(5000);
+            Random rnd = new Random(7);
+            for (int i = 0; i < 200; i++) {
+                byte[] junk = new byte[rnd.nextInt(64)];
+                rnd.nextBytes(junk);
+                raw.send(junk, 0);
+            }
+            List<ByteBuffer> valid = WireCodec.encode(WireMessage.of(ECHO, 42, Map.of("n", 1L)), Encoding.FRAMES);
+            byte[] header = valid.get(0).array();
+            raw.send(header, ZMQ.SNDMORE);
+            raw.send(new byte[] {(byte) 0x85, 1}, 0);
+            byte[] answer = raw.recv();
+            WireMessage err = WireCodec.decode(List.of(ByteBuffer.wrap(answer), ByteBuffer.wrap(raw.recv())));
+            assertThat(err.isError()).isTrue();
+            assertThat(err.requestId()).isEqualTo(42);
+            assertThat(RpcServer.errorCode(err)).isEqualTo(new WireFormatException("").code());
+            ZMQ.Socket big = ctx.createSocket(SocketType.DEALER);
+            big.setLinger(0);
+            big.connect(server.endpoint());
+            big.send(new byte[1 << 20], 0);
+            assertThat(get(client.call(server.endpoint(), ECHO, Map.of("n", 9L), List.of())).body())
+                    .containsEntry("n", 9L);
+            assertThat(server.malformedMessages()).isGreaterThanOrEqualTo(200);
+        }
+    }
+}
