@@ -82,6 +82,7 @@ public final class JaggedColumn implements Column {
      */
     public static JaggedColumn wrapFlat(DType dtype, int size, int rank, int[] dims, ByteBuffer values) {
         requireNonNull(dtype, "dtype is null");
+        requireNonNull(dims, "dims is null");
         requireNonNull(values, "values is null");
         if (rank < 1) {
             throw new IllegalArgumentException("rows of a jagged column need rank >= 1; 0-d rows belong in a "
@@ -101,6 +102,12 @@ public final class JaggedColumn implements Column {
                     throw new IllegalArgumentException("row " + i + " has a negative dimension " + d);
                 }
                 n *= d;
+                if (n > Integer.MAX_VALUE) {
+                    // checked per dimension: the product of a few large ints would wrap around a long
+                    throw new IllegalArgumentException("row " + i + " has shape " + Shapes.toString(
+                            Arrays.copyOfRange(dims, i * rank, (i + 1) * rank)) + " of more than "
+                            + Integer.MAX_VALUE + " elements");
+                }
             }
             off += n;
             if (off * dtype.elementSize() > Integer.MAX_VALUE) {
@@ -263,23 +270,21 @@ public final class JaggedColumn implements Column {
         return DenseColumn.wrap(dtype, size, shape, values());
     }
 
+    /** Concatenates tensor columns that all have rows, one dtype and one row rank. */
     static JaggedColumn concatTensors(List<? extends Column> parts) {
         DType dtype = parts.get(0).dtype();
-        int rank = -1;
+        int rank = rankOf(parts.get(0));
         int rows = 0;
         long bytes = 0;
         for (Column c : parts) {
-            int r = c instanceof DenseColumn d ? d.rowShape().length : ((JaggedColumn) c).rank;
-            if (rank >= 0 && r != rank && c.size() > 0) {
-                throw new IllegalArgumentException("rank mismatch in concat: " + rank + " vs " + r);
-            }
-            if (c.size() > 0 || rank < 0) {
-                rank = r;
+            int r = rankOf(c);
+            if (r != rank) {
+                throw new IllegalArgumentException("rank mismatch in concat: rows of rank " + rank + " and " + r);
             }
             rows += c.size();
             bytes += c.byteSize();
         }
-        int[] dims = new int[rows * rank];
+        int[] dims = new int[Math.multiplyExact(rows, rank)];
         ByteBuffer out = Buffers.allocate(Math.toIntExact(bytes));
         int row = 0;
         int off = 0;
@@ -299,6 +304,10 @@ public final class JaggedColumn implements Column {
             off += (int) c.byteSize();
         }
         return wrapFlat(dtype, rows, rank, dims, out);
+    }
+
+    private static int rankOf(Column c) {
+        return c instanceof DenseColumn d ? d.rowShape().length : ((JaggedColumn) c).rank;
     }
 
     @Override
