@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class WireConcurrencyTest {
     private static final int THREADS = 16;
-    private static final int ITERATIONS = 150;
+    private static final int ITERATIONS = 500;
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
