@@ -172,6 +172,10 @@ class WireRoundTripTest {
         assertThat(z).isEqualTo(zeroRowsWithFields);
         assertThat(z.fieldNames()).containsExactly("d", "j", "o");
         assertThat(((DenseColumn) z.column("d")).rowShape()).containsExactly(3);
+        // an empty jagged column keeps the rank of its (absent) rows
+        Batch rank3 = Batch.builder().add("j3", JaggedColumn.wrapFlat(DType.UINT8, 0, 3, new int[0],
+                ByteBuffer.allocate(0))).build();
+        assertThat(((JaggedColumn) roundTrip(rank3, encoding).column("j3")).rank()).isEqualTo(3);
     }
 
     @ParameterizedTest
