@@ -120,8 +120,9 @@ public final class ConfigOption<T> {
         try {
             value = parser.apply(text.trim());
         } catch (RuntimeException e) {
-            throw new ConfigException(key + " = '" + text + "' (from " + source
-                    + ") is not a valid " + typeName + ": " + e.getMessage());
+            // a secret's text is never printed, nor the parser's message, which may quote it
+            throw new ConfigException(key + " = '" + (secret ? "****" : text) + "' (from " + source
+                    + ") is not a valid " + typeName + (secret ? "" : ": " + e.getMessage()));
         }
         check(value, source);
         return value;
@@ -181,7 +182,7 @@ public final class ConfigOption<T> {
             return new TypedBuilder<>(key, "boolean", ConfigOption::parseBoolean, String::valueOf);
         }
 
-        /** Durations as {@code 30s}, {@code 500ms}, {@code 2m}, {@code 1h}, or ISO-8601 {@code PT30S}. */
+        /** Durations as {@code 30s}, {@code 500ms}, {@code 250us}, {@code 2m}, {@code 1h}, or ISO-8601 {@code PT30S}. */
         public TypedBuilder<Duration> durationType() {
             return new TypedBuilder<>(key, "duration", ConfigOption::parseDuration, ConfigOption::printDuration);
         }
@@ -318,23 +319,46 @@ public final class ConfigOption<T> {
             case "h":
                 return Duration.ofHours(n);
             case "us":
-                return Duration.ofNanos(n * 1000);
+                return Duration.ofNanos(Math.multiplyExact(n, 1000L));
+            case "ns":
+                return Duration.ofNanos(n);
             default:
-                throw new IllegalArgumentException("unknown unit '" + t.substring(i) + "'; expected ms, s, m or h");
+                throw new IllegalArgumentException("unknown unit '" + t.substring(i) + "'; expected ns, us, ms, s, m "
+                        + "or h");
         }
     }
 
+    /**
+     * The shortest exact text {@link #parseDuration} reads back to the same value: whole hours, minutes or
+     * seconds, else milli-, micro- or nanoseconds, else (negative or huge) ISO-8601.
+     */
     static String printDuration(Duration d) {
-        if (d.toMillis() % 1000 != 0 || d.isZero()) {
-            return d.toMillis() + "ms";
+        if (d.isNegative()) {
+            return d.toString();
         }
         long s = d.getSeconds();
-        if (s % 3600 == 0) {
-            return (s / 3600) + "h";
+        int nano = d.getNano();
+        if (nano == 0) {
+            if (s == 0) {
+                return "0ms";
+            }
+            if (s % 3600 == 0) {
+                return (s / 3600) + "h";
+            }
+            if (s % 60 == 0) {
+                return (s / 60) + "m";
+            }
+            return s + "s";
         }
-        if (s % 60 == 0) {
-            return (s / 60) + "m";
+        if (s < Long.MAX_VALUE / 1_000_000_000L) {
+            if (nano % 1_000_000 == 0) {
+                return (s * 1000 + nano / 1_000_000) + "ms";
+            }
+            if (nano % 1000 == 0) {
+                return (s * 1_000_000 + nano / 1000) + "us";
+            }
+            return (s * 1_000_000_000L + nano) + "ns";
         }
-        return s + "s";
+        return d.toString();
     }
 }

@@ -1,11 +1,13 @@
 package io.transferqueue.config;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Locale;
 
 /**
  * An amount of bytes, parsed from text such as {@code 512}, {@code 64KiB}, {@code 64k}, {@code 1.5GiB},
  * {@code 2g}. Units are binary (1k = 1024 bytes); {@code KB}/{@code MB}/{@code GB} are read the same
- * way, as most JVM tools do.
+ * way, as most JVM tools do. Fractions of a byte are dropped ({@code 0.5b} is 0).
  */
 public record DataSize(long bytes) implements Comparable<DataSize> {
     public DataSize {
@@ -44,9 +46,9 @@ public record DataSize(long bytes) implements Comparable<DataSize> {
         if (i == 0) {
             throw bad(text);
         }
-        double number;
+        BigDecimal number;
         try {
-            number = Double.parseDouble(t.substring(0, i));
+            number = new BigDecimal(t.substring(0, i));
         } catch (NumberFormatException e) {
             throw bad(text);
         }
@@ -72,11 +74,12 @@ public record DataSize(long bytes) implements Comparable<DataSize> {
             default:
                 throw bad(text);
         }
-        double bytes = number * mult;
-        if (bytes > Long.MAX_VALUE) {
+        // exact arithmetic: a double cannot hold every long, and 2^63 rounded down to Long.MAX_VALUE
+        BigDecimal bytes = number.multiply(BigDecimal.valueOf(mult)).setScale(0, RoundingMode.DOWN);
+        if (bytes.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
             throw bad(text);
         }
-        return new DataSize((long) bytes);
+        return new DataSize(bytes.longValueExact());
     }
 
     private static IllegalArgumentException bad(String text) {

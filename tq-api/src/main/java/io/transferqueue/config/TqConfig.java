@@ -108,7 +108,7 @@ public final class TqConfig {
                 Map.of());
     }
 
-    /** Reads a properties file (UTF-8). Only {@code tq.*} keys are kept; others are reported by validation. */
+    /** Reads a properties file (UTF-8). Every key is kept, so validation reports any key that is not an option. */
     private static Map<String, String> readFile(Path path) {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
@@ -135,6 +135,8 @@ public final class TqConfig {
 
     /** A copy with {@code option} set in code (highest precedence). */
     public <T> TqConfig with(ConfigOption<T> option, T value) {
+        requireNonNull(option, "option is null");
+        requireNonNull(value, "value is null");
         option.check(value, "code");
         return with(option.key(), option.print(value));
     }

@@ -222,17 +222,27 @@ public final class Batch {
     }
 
     /**
-     * This batch plus the fields of {@code other} (same size; {@code other} wins on a name clash).
+     * This batch plus the fields of {@code other} ({@code other} wins on a name clash). A batch of no rows
+     * and no fields merges as the identity.
+     *
+     * @throws IllegalArgumentException if both have rows or fields and their sizes differ
      */
     public Batch merge(Batch other) {
-        if (other.size != size && !other.columns.isEmpty() && !columns.isEmpty()) {
+        requireNonNull(other, "other is null");
+        if (other.size == 0 && other.columns.isEmpty()) {
+            return this;
+        }
+        if (size == 0 && columns.isEmpty()) {
+            return other;
+        }
+        if (other.size != size) {
             throw new IllegalArgumentException("cannot merge a batch of " + other.size + " rows into one of " + size);
         }
         Builder b = builder();
         columns.forEach(b::add);
         other.columns.forEach(b::put);
         Batch merged = b.build();
-        return merged.columns.isEmpty() ? ofSize(Math.max(size, other.size)) : merged;
+        return merged.columns.isEmpty() ? ofSize(size) : merged;
     }
 
     /** A batch whose tensor bytes cannot be written. */

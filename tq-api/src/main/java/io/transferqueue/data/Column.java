@@ -42,7 +42,8 @@ public sealed interface Column permits DenseColumn, JaggedColumn, ObjectColumn {
 
     /**
      * Appends columns row-wise. Dense columns with one dtype and row shape stay dense; dense and jagged
-     * columns of one dtype and rank become jagged; object columns stay objects.
+     * columns of one dtype and rank become jagged; object columns stay objects. Parts without rows must
+     * match in kind and dtype only: their row shape does not decide the result.
      *
      * @throws IllegalArgumentException on mixed tensor/object kinds, dtypes or ranks
      */
@@ -65,7 +66,9 @@ public sealed interface Column permits DenseColumn, JaggedColumn, ObjectColumn {
             }
             return ObjectColumn.ofNormalized(values);
         }
-        boolean allDense = first instanceof DenseColumn;
+        // Kinds and dtypes must agree for every part; shapes and ranks only matter for parts that have rows
+        // (an empty part says nothing about the shape of rows it does not have).
+        List<Column> nonEmpty = new ArrayList<>(parts.size());
         for (Column c : parts) {
             if (c.kind() == ColumnKind.OBJECT) {
                 throw new IllegalArgumentException("cannot concatenate a " + first.kind() + " column with an "
@@ -75,14 +78,28 @@ public sealed interface Column permits DenseColumn, JaggedColumn, ObjectColumn {
                 throw new IllegalArgumentException("dtype mismatch in concat: " + first.dtype() + " vs "
                         + c.dtype());
             }
-            if (allDense && (!(c instanceof DenseColumn d)
-                    || !Arrays.equals(d.rowShape(), ((DenseColumn) first).rowShape()))) {
+            if (c.size() > 0) {
+                nonEmpty.add(c);
+            }
+        }
+        if (nonEmpty.isEmpty()) {
+            return first;
+        }
+        if (nonEmpty.size() == 1) {
+            return nonEmpty.get(0);
+        }
+        Column firstRows = nonEmpty.get(0);
+        boolean allDense = true;
+        for (Column c : nonEmpty) {
+            if (!(c instanceof DenseColumn d) || !(firstRows instanceof DenseColumn f)
+                    || !Arrays.equals(d.rowShape(), f.rowShape())) {
                 allDense = false;
+                break;
             }
         }
         if (allDense) {
-            return DenseColumn.concatDense(parts);
+            return DenseColumn.concatDense(nonEmpty);
         }
-        return JaggedColumn.concatTensors(parts);
+        return JaggedColumn.concatTensors(nonEmpty);
     }
 }

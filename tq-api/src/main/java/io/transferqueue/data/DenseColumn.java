@@ -266,11 +266,19 @@ public final class DenseColumn implements Column {
         return new DenseColumn(dtype, size, rowShape, rowBytes, out);
     }
 
-    /** The same rows as a jagged column (copies the shapes, shares the bytes). */
+    /**
+     * The same rows as a jagged column (copies the shapes, shares the bytes). Keeps the row rank even when
+     * the column has no rows.
+     *
+     * @throws IllegalArgumentException for 0-d rows, which a jagged column cannot hold
+     */
     public JaggedColumn toJagged() {
-        int[][] shapes = new int[size][];
-        Arrays.fill(shapes, rowShape);
-        return JaggedColumn.wrap(dtype, shapes, data());
+        int rank = rowShape.length;
+        int[] dims = new int[Math.multiplyExact(size, rank)];
+        for (int i = 0; i < size; i++) {
+            System.arraycopy(rowShape, 0, dims, i * rank, rank);
+        }
+        return JaggedColumn.wrapFlat(dtype, size, rank, dims, data());
     }
 
     static DenseColumn concatDense(List<? extends Column> parts) {

@@ -137,6 +137,7 @@ public final class JaggedColumn implements Column {
      * {@code dims}.
      */
     public static JaggedColumn wrapFlat(DType dtype, int size, int rank, int[] dims, ByteBuffer values) {
+        requireNonNull(dims, "dims is null");
         requireNonNull(values, "values is null");
         int[] offsets = offsetsOf(dtype, size, rank, dims);
         long expected = (long) offsets[size] * dtype.elementSize();
@@ -168,7 +169,10 @@ public final class JaggedColumn implements Column {
                 }
                 n *= d;
                 if (n > Integer.MAX_VALUE) {
-                    throw new IllegalArgumentException("row " + i + " has more than " + Integer.MAX_VALUE + " elements");
+                    // checked per dimension: the product of a few large ints would wrap around a long
+                    throw new IllegalArgumentException("row " + i + " has shape " + Shapes.toString(
+                            Arrays.copyOfRange(dims, i * rank, (i + 1) * rank)) + " of more than "
+                            + Integer.MAX_VALUE + " elements");
                 }
             }
             off += n;
@@ -358,23 +362,21 @@ public final class JaggedColumn implements Column {
         return DenseColumn.wrap(dtype, size, shape, values());
     }
 
+    /** Concatenates tensor columns that all have rows, one dtype and one row rank. */
     static JaggedColumn concatTensors(List<? extends Column> parts) {
         DType dtype = parts.get(0).dtype();
-        int rank = -1;
+        int rank = rankOf(parts.get(0));
         int rows = 0;
         long bytes = 0;
         for (Column c : parts) {
-            int r = c instanceof DenseColumn d ? d.rowShape().length : ((JaggedColumn) c).rank;
-            if (rank >= 0 && r != rank && c.size() > 0) {
-                throw new IllegalArgumentException("rank mismatch in concat: " + rank + " vs " + r);
-            }
-            if (c.size() > 0 || rank < 0) {
-                rank = r;
+            int r = rankOf(c);
+            if (r != rank) {
+                throw new IllegalArgumentException("rank mismatch in concat: rows of rank " + rank + " and " + r);
             }
             rows += c.size();
             bytes += c.byteSize();
         }
-        int[] dims = new int[rows * rank];
+        int[] dims = new int[Math.multiplyExact(rows, rank)];
         ByteBuffer out = Buffers.allocate(Math.toIntExact(bytes));
         int row = 0;
         int off = 0;
@@ -394,6 +396,10 @@ public final class JaggedColumn implements Column {
             off += (int) c.byteSize();
         }
         return wrapFlat(dtype, rows, rank, dims, out);
+    }
+
+    private static int rankOf(Column c) {
+        return c instanceof DenseColumn d ? d.rowShape().length : ((JaggedColumn) c).rank;
     }
 
     @Override

@@ -40,7 +40,11 @@ public final class ObjectValues {
     }
 
     private static Object normalize(Object v, String where, String path, int depth) {
-        if (v == null || v instanceof Boolean || v instanceof Long || v instanceof Double || v instanceof String) {
+        if (v instanceof String str) {
+            checkUnicode(str, where, path);
+            return str;
+        }
+        if (v == null || v instanceof Boolean || v instanceof Long || v instanceof Double) {
             return v;
         }
         if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
@@ -72,12 +76,42 @@ public final class ObjectValues {
                     throw new IllegalArgumentException(where + ": map key " + e.getKey() + " of type "
                             + typeName(e.getKey()) + " at " + pathOrRoot(path) + " is not a String");
                 }
+                checkUnicode(key, where, path + " (a key)");
                 out.put(key, normalize(e.getValue(), where, path + "." + key, depth + 1));
             }
             return Collections.unmodifiableMap(out);
         }
         throw new IllegalArgumentException(where + ": unsupported value of type " + typeName(v) + " at "
                 + pathOrRoot(path) + "; " + SUPPORTED);
+    }
+
+    private static void checkUnicode(String s, String where, String path) {
+        int bad = firstUnpairedSurrogate(s);
+        if (bad >= 0) {
+            throw new IllegalArgumentException(where + ": string at " + pathOrRoot(path) + " has an unpaired surrogate "
+                    + String.format("U+%04X", (int) s.charAt(bad)) + " at index " + bad
+                    + "; it cannot be encoded as UTF-8");
+        }
+    }
+
+    /**
+     * Index of the first unpaired surrogate in {@code s}, or -1 if {@code s} is well-formed UTF-16 (and so
+     * has an exact UTF-8 encoding). Strings that are not would be silently changed by an encoder.
+     */
+    public static int firstUnpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return i;
+                }
+            } else if (Character.isLowSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Normalizes a String-keyed map (tags, extra info); {@code null} becomes an empty map. */

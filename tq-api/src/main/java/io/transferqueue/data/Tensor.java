@@ -50,6 +50,7 @@ public final class Tensor {
 
     /** A tensor of zeros. */
     public static Tensor zeros(DType dtype, int... shape) {
+        requireNonNull(dtype, "dtype is null");
         int[] s = Shapes.checked(shape);
         return new Tensor(dtype, s, Buffers.allocate(Shapes.byteSize(dtype, s)));
     }

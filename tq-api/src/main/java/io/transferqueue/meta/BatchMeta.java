@@ -273,6 +273,7 @@ public final class BatchMeta {
             }
             bm.put(f, out);
         });
+        dropEmptyColumns(bm);
         return new BatchMeta(ps, gis, gens, Collections.unmodifiableSortedMap(sc), rd, tg,
                 Collections.unmodifiableSortedMap(bm), extraInfo);
     }
@@ -363,7 +364,8 @@ public final class BatchMeta {
     }
 
     /**
-     * Appends metas row-wise ("same fields, more rows"). Empty parts are skipped. Every non-empty part must
+     * Appends metas row-wise ("same fields, more rows"). Empty parts are skipped (if no part has rows, the
+     * first non-null part is returned, or {@link #empty()} if there is none). Every non-empty part must
      * have the same field names and dtypes; dense fields whose shapes differ between parts become jagged.
      * Extra info keeps the keys whose values agree across parts and drops the keys whose values conflict.
      *
@@ -371,6 +373,7 @@ public final class BatchMeta {
      *     dtype conflict (naming the field)
      */
     public static BatchMeta concat(List<BatchMeta> parts) {
+        requireNonNull(parts, "parts is null");
         List<BatchMeta> ps = new ArrayList<>();
         for (BatchMeta m : parts) {
             if (m != null && !m.isEmpty()) {
@@ -378,6 +381,13 @@ public final class BatchMeta {
             }
         }
         if (ps.isEmpty()) {
+            // no part has rows: keep the first one's fields and extra info rather than dropping them, so
+            // concat(chunk(m, n)) is m for an empty m too
+            for (BatchMeta m : parts) {
+                if (m != null) {
+                    return m;
+                }
+            }
             return EMPTY;
         }
         if (ps.size() == 1) {
@@ -444,6 +454,7 @@ public final class BatchMeta {
             m.backendMeta.forEach((f, col) -> System.arraycopy(col, 0, bm.get(f), start, col.length));
             off += m.size();
         }
+        dropEmptyColumns(bm);
         Map<String, Object> extra = new LinkedHashMap<>();
         Set<String> conflicting = new HashSet<>();
         for (BatchMeta m : ps) {
@@ -466,16 +477,17 @@ public final class BatchMeta {
 
     /**
      * The same rows with the fields of both ("same rows, more fields"). Schemas, backend meta, tags and extra
-     * info of {@code other} win on a name clash; a row is ready only if it is ready in both. If either side
-     * has no rows the other is returned.
+     * info of {@code other} win on a name clash; a row is ready only if it is ready in both. If exactly one
+     * side has no rows the other is returned; two metas without rows are merged like any others, so union
+     * of disjoint fields commutes.
      *
      * @throws IllegalArgumentException if the rows (partition, global index, generation) differ
      */
     public BatchMeta union(BatchMeta other) {
-        if (other == null || other.isEmpty()) {
+        if (other == null || (other.isEmpty() && !isEmpty())) {
             return this;
         }
-        if (isEmpty()) {
+        if (isEmpty() && !other.isEmpty()) {
             return other;
         }
         if (!Arrays.equals(globalIndexes, other.globalIndexes) || !Arrays.equals(generations, other.generations)
@@ -581,6 +593,8 @@ public final class BatchMeta {
      * types).
      */
     public BatchMeta withBackendMeta(String field, List<?> perRow) {
+        requireNonNull(field, "field is null");
+        requireNonNull(perRow, "perRow is null");
         if (perRow.size() != size()) {
             throw new IllegalArgumentException("backend meta of field '" + field + "' has " + perRow.size()
                     + " entries, batch size is " + size());
@@ -591,6 +605,7 @@ public final class BatchMeta {
         }
         SortedMap<String, Object[]> bm = new TreeMap<>(backendMeta);
         bm.put(field, col);
+        dropEmptyColumns(bm);
         return new BatchMeta(partitions, globalIndexes, generations, schema, ready, tags,
                 Collections.unmodifiableSortedMap(bm), extraInfo);
     }
@@ -641,6 +656,11 @@ public final class BatchMeta {
         return Collections.unmodifiableMap(m);
     }
 
+    /** A backend meta column whose entries are all null carries nothing: it is dropped, as the builder does. */
+    private static void dropEmptyColumns(SortedMap<String, Object[]> bm) {
+        bm.values().removeIf(col -> Arrays.stream(col).allMatch(v -> v == null));
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object>[] newTagArray(int n) {
         return (Map<String, Object>[]) new Map<?, ?>[n];
@@ -671,12 +691,16 @@ public final class BatchMeta {
                 return false;
             }
         }
-        if (!backendMeta.keySet().equals(m.backendMeta.keySet())) {
-            return false;
-        }
-        for (Map.Entry<String, Object[]> e : backendMeta.entrySet()) {
-            if (!ObjectValues.deepEquals(Arrays.asList(e.getValue()), Arrays.asList(m.backendMeta.get(e.getKey())))) {
-                return false;
+        // a missing backend meta column is the same as a column of nulls
+        Set<String> fields = new TreeSet<>(backendMeta.keySet());
+        fields.addAll(m.backendMeta.keySet());
+        for (String f : fields) {
+            Object[] a = backendMeta.get(f);
+            Object[] b = m.backendMeta.get(f);
+            for (int i = 0; i < size(); i++) {
+                if (!ObjectValues.deepEquals(a == null ? null : a[i], b == null ? null : b[i])) {
+                    return false;
+                }
             }
         }
         return true;

@@ -43,17 +43,18 @@ public final class FieldSchema {
     /** One shape per row, all of one rank. */
     public static FieldSchema jagged(DType dtype, int[][] rowShapes) {
         requireNonNull(dtype, "dtype is null");
-        int rank = rowShapes.length == 0 ? 1 : rowShapes[0].length;
+        requireNonNull(rowShapes, "rowShapes is null");
+        int rank = rowShapes.length == 0 ? 1 : Shapes.checked(rowShapes[0]).length;
         if (rank < 1) {
             throw new IllegalArgumentException("jagged rows need rank >= 1");
         }
-        int[] dims = new int[rowShapes.length * rank];
+        int[] dims = new int[Math.multiplyExact(rowShapes.length, rank)];
         for (int i = 0; i < rowShapes.length; i++) {
-            if (rowShapes[i].length != rank) {
-                throw new IllegalArgumentException("row " + i + " has rank " + rowShapes[i].length + ", row 0 has "
-                        + rank);
+            int[] row = Shapes.checked(rowShapes[i]);
+            if (row.length != rank) {
+                throw new IllegalArgumentException("row " + i + " has rank " + row.length + ", row 0 has " + rank);
             }
-            System.arraycopy(Shapes.checked(rowShapes[i]), 0, dims, i * rank, rank);
+            System.arraycopy(row, 0, dims, i * rank, rank);
         }
         return new FieldSchema(ColumnKind.JAGGED, dtype, null, rank, dims);
     }
@@ -64,12 +65,22 @@ public final class FieldSchema {
      */
     public static FieldSchema jaggedFlat(DType dtype, int rank, int[] flatDims) {
         requireNonNull(dtype, "dtype is null");
+        requireNonNull(flatDims, "flatDims is null");
         if (rank < 1 || flatDims.length % rank != 0) {
             throw new IllegalArgumentException(flatDims.length + " dimensions do not split into rows of rank " + rank);
         }
-        for (int d : flatDims) {
-            if (d < 0) {
-                throw new IllegalArgumentException("negative dimension " + d);
+        for (int i = 0; i < flatDims.length; i += rank) {
+            long n = 1;
+            for (int k = i; k < i + rank; k++) {
+                int d = flatDims[k];
+                if (d < 0) {
+                    throw new IllegalArgumentException("negative dimension " + d + " in row " + i / rank);
+                }
+                n *= d;
+                if (n > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("row " + i / rank + " has more than " + Integer.MAX_VALUE
+                            + " elements");
+                }
             }
         }
         return new FieldSchema(ColumnKind.JAGGED, dtype, null, rank, flatDims);
@@ -187,8 +198,16 @@ public final class FieldSchema {
         return new FieldSchema(ColumnKind.JAGGED, dtype, null, rank, out);
     }
 
-    /** Rows {@code [from, to)}. */
+    /**
+     * Rows {@code [from, to)}.
+     *
+     * @throws IndexOutOfBoundsException if the range is not within the rows of a jagged schema
+     */
     public FieldSchema slice(int from, int to) {
+        if (from < 0 || from > to || (kind == ColumnKind.JAGGED && to > rowCount())) {
+            throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") out of range [0, "
+                    + (kind == ColumnKind.JAGGED ? rowCount() : "size") + ")");
+        }
         if (kind != ColumnKind.JAGGED) {
             return this;
         }

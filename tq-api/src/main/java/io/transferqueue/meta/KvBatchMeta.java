@@ -154,12 +154,14 @@ public final class KvBatchMeta {
     }
 
     /**
-     * Appends key lists of one partition with the same fields. Extra info values must agree.
+     * Appends key lists of one partition with the same fields. Extra info values must agree (a null value
+     * conflicts with any other). Parts without keys are skipped; if no part has keys the first is returned.
      *
      * @throws IllegalArgumentException on different partitions, field sets, duplicate keys or conflicting
      *     extra info
      */
     public static KvBatchMeta concat(List<KvBatchMeta> parts) {
+        requireNonNull(parts, "parts is null");
         List<KvBatchMeta> ps = new ArrayList<>();
         for (KvBatchMeta m : parts) {
             if (m != null && m.size() > 0) {
@@ -167,7 +169,13 @@ public final class KvBatchMeta {
             }
         }
         if (ps.isEmpty()) {
-            throw new IllegalArgumentException("KvBatchMeta.concat needs at least one non-empty part");
+            // no keys anywhere: the first part still says which partition and fields
+            for (KvBatchMeta m : parts) {
+                if (m != null) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("KvBatchMeta.concat needs at least one part (to know the partition)");
         }
         KvBatchMeta first = ps.get(0);
         List<String> ks = new ArrayList<>();
@@ -182,8 +190,9 @@ public final class KvBatchMeta {
                 throw new IllegalArgumentException("fields differ in concat: " + first.fields + " vs " + m.fields);
             }
             for (Map.Entry<String, Object> e : m.extraInfo.entrySet()) {
-                Object prev = extra.putIfAbsent(e.getKey(), e.getValue());
-                if (prev != null && !ObjectValues.deepEquals(prev, e.getValue())) {
+                if (!extra.containsKey(e.getKey())) {
+                    extra.put(e.getKey(), e.getValue());
+                } else if (!ObjectValues.deepEquals(extra.get(e.getKey()), e.getValue())) {
                     throw new IllegalArgumentException("extra info key '" + e.getKey()
                             + "' has conflicting values across parts");
                 }

@@ -70,6 +70,14 @@ public final class BatchMetaCodec {
      */
     public static BatchMeta decode(Map<String, Object> m, WireLimits limits) {
         int n = Envelope.getInt(m, "n", 0, limits.maxRows());
+        // the per-row arrays are checked against n before anything of size n is allocated: n alone is just a
+        // number a peer claims, the arrays are bytes that arrived
+        long[] gi = Envelope.getLongs(m, "gi", n);
+        int[] gen = Envelope.getInts(m, "gen", n);
+        byte[] readyBytes = Envelope.getBytes(m, "ready");
+        if (readyBytes.length != n) {
+            throw new WireFormatException("ready flags: " + readyBytes.length + " bytes for " + n + " rows");
+        }
         List<Object> partsRaw = Envelope.getList(m, "parts");
         String[] parts = new String[partsRaw.size()];
         for (int i = 0; i < parts.length; i++) {
@@ -93,12 +101,6 @@ public final class BatchMetaCodec {
                         + parts.length);
             }
             Arrays.fill(partitions, parts[0]);
-        }
-        long[] gi = Envelope.getLongs(m, "gi", n);
-        int[] gen = Envelope.getInts(m, "gen", n);
-        byte[] readyBytes = Envelope.getBytes(m, "ready");
-        if (readyBytes.length != n) {
-            throw new WireFormatException("ready flags: " + readyBytes.length + " bytes for " + n + " rows");
         }
         boolean[] ready = new boolean[n];
         for (int i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 package io.transferqueue.wire;
 
+import io.transferqueue.data.ObjectValues;
 import io.transferqueue.error.WireFormatException;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -22,7 +23,13 @@ final class MsgpackValues {
     private MsgpackValues() {
     }
 
-    static void write(MessagePacker p, Object v) throws IOException {
+    /**
+     * Writes a safe value tree.
+     *
+     * @throws IllegalArgumentException for a value that is not a safe value type, a string that is not
+     *     well-formed UTF-16, or nesting deeper than {@code maxDepth} (a cycle included)
+     */
+    static void write(MessagePacker p, Object v, int depth, int maxDepth) throws IOException {
         if (v == null) {
             p.packNil();
         } else if (v instanceof Boolean b) {
@@ -32,28 +39,48 @@ final class MsgpackValues {
         } else if (v instanceof Double || v instanceof Float) {
             p.packDouble(((Number) v).doubleValue());
         } else if (v instanceof String s) {
-            p.packString(s);
+            packString(p, s);
         } else if (v instanceof byte[] b) {
             p.packBinaryHeader(b.length);
             p.writePayload(b);
         } else if (v instanceof List<?> list) {
+            checkWriteDepth(depth, maxDepth);
             p.packArrayHeader(list.size());
             for (Object e : list) {
-                write(p, e);
+                write(p, e, depth + 1, maxDepth);
             }
         } else if (v instanceof Map<?, ?> map) {
+            checkWriteDepth(depth, maxDepth);
             p.packMapHeader(map.size());
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 if (!(e.getKey() instanceof String k)) {
                     throw new IllegalArgumentException("envelope map key " + e.getKey() + " is not a String");
                 }
-                p.packString(k);
-                write(p, e.getValue());
+                packString(p, k);
+                write(p, e.getValue(), depth + 1, maxDepth);
             }
         } else {
             throw new IllegalArgumentException("envelope value of type " + v.getClass().getName()
                     + " is not a safe value type");
         }
+    }
+
+    private static void checkWriteDepth(int depth, int maxDepth) {
+        if (depth >= maxDepth) {
+            throw new IllegalArgumentException("envelope nested deeper than " + maxDepth
+                    + " levels (or it contains itself); receivers would refuse it");
+        }
+    }
+
+    /** msgpack-java replaces unpaired surrogates with '?' without a word; refuse them instead. */
+    private static void packString(MessagePacker p, String s) throws IOException {
+        int bad = ObjectValues.firstUnpairedSurrogate(s);
+        if (bad >= 0) {
+            throw new IllegalArgumentException("envelope string has an unpaired surrogate "
+                    + String.format("U+%04X", (int) s.charAt(bad)) + " at index " + bad
+                    + "; it cannot be encoded as UTF-8");
+        }
+        p.packString(s);
     }
 
     /**

@@ -58,7 +58,8 @@ public final class WireCodec {
      *     capacity); lets a caller reuse memory. Unused for {@link Encoding#FRAMES}.
      * @return frames positioned at 0; the payload frames of {@link Encoding#FRAMES} share memory with the
      *     message's buffers (no copy)
-     * @throws IllegalArgumentException if the body holds a value that is not a safe value type
+     * @throws IllegalArgumentException if the body holds a value that is not a safe value type, is nested
+     *     deeper than {@link WireLimits#DEFAULT} allows, or the allocator's buffer is too small or read-only
      */
     public static List<ByteBuffer> encode(WireMessage message, Encoding encoding, IntFunction<ByteBuffer> packedAllocator) {
         requireNonNull(message, "message is null");
@@ -83,6 +84,11 @@ public final class WireCodec {
                     + " bytes; use the frames encoding");
         }
         ByteBuffer out = packedAllocator.apply((int) total);
+        if (out == null || out.capacity() < total || out.isReadOnly()) {
+            throw new IllegalArgumentException("the packed allocator must return a writable buffer of at least "
+                    + total + " bytes, got " + (out == null ? "null" : (out.isReadOnly() ? "a read-only buffer of "
+                    : "") + out.capacity() + " bytes"));
+        }
         out.clear();
         out.limit((int) total);
         header(out, message, encoding);
@@ -109,7 +115,7 @@ public final class WireCodec {
 
     private static byte[] envelope(Map<String, Object> body) {
         try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
-            MsgpackValues.write(p, body);
+            MsgpackValues.write(p, body, 0, WireLimits.DEFAULT.maxDepth());
             return p.toByteArray();
         } catch (IOException e) {
             throw new IllegalStateException("in-memory msgpack write failed", e);
@@ -250,7 +256,18 @@ public final class WireCodec {
         if (end == 0) {
             throw new WireFormatException("empty envelope");
         }
-        try (MessageUnpacker u = MessagePack.newDefaultUnpacker(env)) {
+        // msgpack-java reads direct buffers through a JDK-internal class the module system denies (an
+        // IllegalAccessError, not even an exception): hand it an array. The envelope is small; payloads
+        // are never copied.
+        MessageUnpacker unpacker;
+        if (env.hasArray()) {
+            unpacker = MessagePack.newDefaultUnpacker(env.array(), env.arrayOffset() + env.position(), env.remaining());
+        } else {
+            byte[] copy = new byte[env.remaining()];
+            env.duplicate().get(copy);
+            unpacker = MessagePack.newDefaultUnpacker(copy);
+        }
+        try (MessageUnpacker u = unpacker) {
             Object body = MsgpackValues.read(u, end, 0, limits);
             if (!(body instanceof Map)) {
                 throw new WireFormatException("envelope is not a map");

@@ -1,5 +1,7 @@
 package io.transferqueue.wire;
 
+import io.transferqueue.data.ObjectValues;
+
 /**
  * Bounds a decoder enforces before allocating anything, so hostile or corrupt input costs no more memory
  * than the bytes that actually arrived.
@@ -10,8 +12,13 @@ package io.transferqueue.wire;
  * @param maxMessageBytes largest total size of one message
  */
 public record WireLimits(int maxDepth, int maxFrames, int maxRows, long maxMessageBytes) {
-    /** Depth 64, 65 536 frames, 2^26 rows, 16 GiB. */
-    public static final WireLimits DEFAULT = new WireLimits(64, 1 << 16, 1 << 26, 16L << 30);
+    /**
+     * Depth 96, 65 536 frames, 2^26 rows, 16 GiB. The depth leaves room for the protocol's own levels above
+     * a value nested {@link io.transferqueue.data.ObjectValues#MAX_DEPTH} deep, so every value the data model
+     * accepts can be sent; encoders refuse bodies deeper than this.
+     */
+    public static final WireLimits DEFAULT = new WireLimits(ObjectValues.MAX_DEPTH + 32, 1 << 16, 1 << 26,
+            16L << 30);
 
     public WireLimits {
         if (maxDepth < 1 || maxFrames < 2 || maxRows < 1 || maxMessageBytes < 64) {
