@@ -22,7 +22,7 @@ public final class ValueCodec {
      */
     public static byte[] encode(Object value) {
         try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
-            MsgpackValues.write(p, value);
+            MsgpackValues.write(p, value, 0, WireLimits.DEFAULT.maxDepth());
             return p.toByteArray();
         } catch (IOException e) {
             throw new IllegalStateException("in-memory msgpack write failed", e);

@@ -46,11 +46,20 @@ import org.zeromq.ZMQException;
  * was still queued for it (so a timed-out request is never sent late) and fails its other calls. The next
  * call opens a new connection, so a restarted peer is used again without any action.
  *
+ * <p>A new connection is used only after a {@link Protocol#HELLO} round trip succeeded on it; until then
+ * requests wait in the client. If the HELLO is not answered quickly the socket is replaced and the HELLO
+ * sent again (with jeromq 0.6.0 a connection made while another closes can stay silent forever; a request
+ * sent on it would be lost). A peer of another protocol version fails every waiting request with
+ * {@link io.transferqueue.error.ProtocolVersionException}.
+ *
  * <p>Buffers of a request are sent without copying ({@link io.transferqueue.wire.Encoding#FRAMES}): the
  * caller must not change them until the call's future completes.
  */
 public final class RpcClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RpcClient.class);
+
+    private static final long FIRST_HELLO_RETRY_MILLIS = 250;
+    private static final long MAX_HELLO_RETRY_MILLIS = 2000;
 
     private final String name;
     private final RpcSettings settings;
@@ -64,10 +73,27 @@ public final class RpcClient implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     private final ExecutorService completions;
     private final Thread io;
-    /** Peer address → its socket; touched only by the I/O thread. */
-    private final Map<String, ZMQ.Socket> sockets = new HashMap<>();
+    /** Peer address → its connection; touched only by the I/O thread. */
+    private final Map<String, Peer> peers = new HashMap<>();
     private ZMQ.Poller poller;
     private volatile boolean running = true;
+
+    /** A connection to one peer (I/O thread only). */
+    private static final class Peer {
+        final String address;
+        ZMQ.Socket socket;
+        boolean ready;
+        long helloId;
+        int attempts;
+        final java.util.ArrayDeque<Outgoing> waiting = new java.util.ArrayDeque<>();
+
+        Peer(String address) {
+            this.address = address;
+        }
+    }
+
+    private record Outgoing(long id, List<ByteBuffer> frames) {
+    }
 
     private static final class Pending {
         final String peer;
@@ -230,9 +256,9 @@ public final class RpcClient implements AutoCloseable {
                 while ((t = tasks.poll()) != null) {
                     t.run();
                 }
-                for (ZMQ.Socket s : new ArrayList<>(sockets.values())) {
-                    for (int i = 0; i < 64; i++) {
-                        if (!receiveOne(s)) {
+                for (Peer p : new ArrayList<>(peers.values())) {
+                    for (int i = 0; i < 64 && p.socket != null; i++) {
+                        if (!receiveOne(p)) {
                             break;
                         }
                     }
@@ -241,56 +267,111 @@ public final class RpcClient implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             LOG.error("{}: I/O thread stopped by an unexpected error", name, e);
         } finally {
-            for (ZMQ.Socket s : sockets.values()) {
-                s.close();
+            for (Peer p : peers.values()) {
+                if (p.socket != null) {
+                    p.socket.close();
+                }
             }
-            sockets.clear();
+            peers.clear();
             poller.close();
             wakeRecv.close();
         }
     }
 
-    private ZMQ.Socket socketFor(String peer) {
-        ZMQ.Socket s = sockets.get(peer);
-        if (s == null) {
-            s = ctx.createSocket(SocketType.DEALER);
-            s.setLinger(0);
-            s.setIPv6(Endpoints.isIpv6(peer));
-            s.setMaxMsgSize(settings.maxFrameBytes());
-            s.setSndHWM(settings.highWaterMark());
-            s.setRcvHWM(settings.highWaterMark());
-            s.setReconnectIVL(100);
-            s.setReconnectIVLMax(2000);
-            s.connect(peer);
-            sockets.put(peer, s);
-            poller.register(s, ZMQ.Poller.POLLIN);
-        }
+    private ZMQ.Socket open(String peer) {
+        ZMQ.Socket s = ctx.createSocket(SocketType.DEALER);
+        s.setLinger(0);
+        s.setIPv6(Endpoints.isIpv6(peer));
+        s.setMaxMsgSize(settings.maxFrameBytes());
+        s.setSndHWM(settings.highWaterMark());
+        s.setRcvHWM(settings.highWaterMark());
+        s.setReconnectIVL(100);
+        s.setReconnectIVLMax(2000);
+        s.connect(peer);
+        poller.register(s, ZMQ.Poller.POLLIN);
         return s;
     }
 
+    private void closeSocket(Peer p) {
+        if (p.socket != null) {
+            poller.unregister(p.socket);
+            p.socket.close();
+            p.socket = null;
+        }
+        p.ready = false;
+    }
+
+    /** Opens a socket to {@code p} and sends a HELLO on it; requests wait until it is answered. */
+    private void handshake(Peer p) {
+        closeSocket(p);
+        p.socket = open(p.address);
+        p.helloId = ids.getAndIncrement();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("protocol", (long) Protocol.VERSION);
+        body.put("role", name);
+        sendFrames(p, WireCodec.encode(new WireMessage(Protocol.HELLO, p.helloId, 0, body, List.of()),
+                settings.encoding()));
+        long delay = Math.min(MAX_HELLO_RETRY_MILLIS, FIRST_HELLO_RETRY_MILLIS << Math.min(p.attempts, 4));
+        p.attempts++;
+        long helloId = p.helloId;
+        timer.schedule(() -> {
+            tasks.add(() -> retryHandshake(p, helloId));
+            wake();
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void retryHandshake(Peer p, long helloId) {
+        if (p.ready || p.helloId != helloId || peers.get(p.address) != p) {
+            return;
+        }
+        p.waiting.removeIf(o -> !pending.containsKey(o.id));
+        if (p.waiting.isEmpty()) {
+            closeSocket(p);
+            peers.remove(p.address);
+            return;
+        }
+        LOG.debug("{}: no HELLO answer from {} yet (attempt {}); reconnecting", name, p.address, p.attempts);
+        handshake(p);
+    }
+
     private void send(long id, String peer, List<ByteBuffer> frames) {
-        Pending p = pending.get(id);
+        if (!pending.containsKey(id)) {
+            return;
+        }
+        Peer p = peers.get(peer);
         if (p == null) {
-            return;
-        }
-        ZMQ.Socket s;
-        try {
-            s = socketFor(peer);
-        } catch (ZMQException e) {
-            fail(id, new BackendUnavailableException("cannot connect to " + peer + ": " + e.getMessage(), e));
-            return;
-        }
-        for (int i = 0; i < frames.size(); i++) {
-            int flags = (i < frames.size() - 1 ? ZMQ.SNDMORE : 0) | ZMQ.DONTWAIT;
-            if (!s.sendMsg(new zmq.Msg(frames.get(i)), flags)) {
-                fail(id, new BackendUnavailableException("cannot send to " + peer + ": its queue is full ("
-                        + settings.highWaterMark() + " messages); the peer may be down or overloaded"));
-                if (i > 0) {
-                    dropPeer(peer, "a message was cut short");
-                }
+            p = new Peer(peer);
+            peers.put(peer, p);
+            try {
+                handshake(p);
+            } catch (ZMQException e) {
+                peers.remove(peer);
+                fail(id, new BackendUnavailableException("cannot connect to " + peer + ": " + e.getMessage(), e));
                 return;
             }
         }
+        if (p.ready) {
+            if (!sendFrames(p, frames)) {
+                fail(id, new BackendUnavailableException("cannot send to " + peer + ": its queue is full ("
+                        + settings.highWaterMark() + " messages); the peer may be down or overloaded"));
+            }
+        } else {
+            p.waiting.add(new Outgoing(id, frames));
+        }
+    }
+
+    /** Sends one message; false if the socket's queue is full. */
+    private boolean sendFrames(Peer p, List<ByteBuffer> frames) {
+        for (int i = 0; i < frames.size(); i++) {
+            int flags = (i < frames.size() - 1 ? ZMQ.SNDMORE : 0) | ZMQ.DONTWAIT;
+            if (!p.socket.sendMsg(new zmq.Msg(frames.get(i)), flags)) {
+                if (i > 0) {
+                    dropPeer(p.address, "a message was cut short");
+                }
+                return false;
+            }
+        }
+        return true;
     }
 
     private void fail(long id, Throwable error) {
@@ -300,7 +381,8 @@ public final class RpcClient implements AutoCloseable {
         }
     }
 
-    private boolean receiveOne(ZMQ.Socket s) {
+    private boolean receiveOne(Peer peer) {
+        ZMQ.Socket s = peer.socket;
         zmq.Msg first = s.recvMsg(ZMQ.DONTWAIT);
         if (first == null) {
             return false;
@@ -328,6 +410,10 @@ public final class RpcClient implements AutoCloseable {
             }
             return true;
         }
+        if (response.type() == Protocol.HELLO && response.requestId() == peer.helloId && !peer.ready) {
+            answered(peer, response);
+            return true;
+        }
         Pending p = pending.remove(response.requestId());
         if (p == null) {
             return true;
@@ -340,14 +426,36 @@ public final class RpcClient implements AutoCloseable {
         return true;
     }
 
-    /** Closes the socket to {@code peer} and fails its outstanding calls. */
-    private void dropPeer(String peer, String why) {
-        ZMQ.Socket s = sockets.remove(peer);
-        if (s == null) {
+    /** The HELLO of a new connection was answered: send what waited, or fail it on a protocol mismatch. */
+    private void answered(Peer peer, WireMessage hello) {
+        if (hello.isError()) {
+            TransferQueueException e = Protocol.exceptionOf(hello, peer.address);
+            for (Outgoing o : peer.waiting) {
+                fail(o.id, e);
+            }
+            peer.waiting.clear();
+            closeSocket(peer);
+            peers.remove(peer.address);
             return;
         }
-        poller.unregister(s);
-        s.close();
+        peer.ready = true;
+        peer.attempts = 0;
+        while (!peer.waiting.isEmpty() && peers.get(peer.address) == peer) {
+            Outgoing o = peer.waiting.poll();
+            if (pending.containsKey(o.id) && !sendFrames(peer, o.frames)) {
+                fail(o.id, new BackendUnavailableException("cannot send to " + peer.address + ": its queue is full"));
+            }
+        }
+    }
+
+    /** Closes the connection to {@code peer} and fails its outstanding calls. */
+    private void dropPeer(String peer, String why) {
+        Peer p = peers.remove(peer);
+        if (p == null) {
+            return;
+        }
+        closeSocket(p);
+        p.waiting.clear();
         LOG.debug("{}: closed connection to {}: {}", name, peer, why);
         for (Iterator<Map.Entry<Long, Pending>> it = pending.entrySet().iterator(); it.hasNext();) {
             Map.Entry<Long, Pending> e = it.next();

@@ -150,11 +150,10 @@ public final class RpcServer implements AutoCloseable {
                     }
                 }
                 flush();
-                if (poller.pollin(0)) {
-                    for (int i = 0; i < RECV_BATCH && running; i++) {
-                        if (!receiveOne()) {
-                            break;
-                        }
+                // a non-blocking read costs nothing and does not depend on which descriptor woke the poll
+                for (int i = 0; i < RECV_BATCH && running; i++) {
+                    if (!receiveOne()) {
+                        break;
                     }
                 }
                 flush();
