@@ -79,6 +79,19 @@ static void throw_rt(JNIEnv *env, tq_rt *rt, const char *op, int code) {
     throw_native(env, full, code, (int)rt->ops->category(code));
 }
 
+static const char *kind_name(jint kind) {
+    switch (kind) {
+    case TQ_RT_HOST:
+        return "host";
+    case TQ_RT_ACL:
+        return "acl";
+    case TQ_RT_CUDA:
+        return "cuda";
+    default:
+        return "unknown";
+    }
+}
+
 static tq_rt *rt_of(JNIEnv *env, jlong handle) {
     if (handle == 0) {
         throw_invalid(env, "null runtime handle");
@@ -152,8 +165,8 @@ JNIEXPORT jlong JNICALL Java_io_transferqueue_backend_npu_NpuNative_open(JNIEnv 
     if (rc != 0) {
         const char *text = tq_rt_common_error(rc);
         char full[256];
-        snprintf(full, sizeof full, "cannot open runtime kind %d on device %d: %s (code %d)", (int)kind,
-                 (int)device_id, text != NULL ? text : "see the report", rc);
+        snprintf(full, sizeof full, "cannot open the %s runtime (kind %d) on device %d: %s (code %d)",
+                 kind_name(kind), (int)kind, (int)device_id, text != NULL ? text : "see the report", rc);
         int category = tq_rt_common_category(rc);
         throw_native(env, full, rc, category >= 0 ? category : TQ_RT_CAT_UNAVAILABLE);
         return 0;

@@ -172,6 +172,11 @@ public final class NpuDevice {
 
     // ------------------------------------------------------------------ module-internal
 
+    /** The native runtime handle, for tests of the JNI layer's own checks. */
+    long nativeHandle() {
+        return rt;
+    }
+
     /** Starts a native operation: a read lock, so close waits for it. */
     void enter() {
         lock.readLock().lock();
