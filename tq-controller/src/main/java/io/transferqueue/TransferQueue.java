@@ -26,6 +26,12 @@ import io.transferqueue.spi.SamplerFactory;
 import io.transferqueue.spi.StorageContext;
 import io.transferqueue.spi.StorageManager;
 import io.transferqueue.spi.StorageManagerFactory;
+import io.transferqueue.rpc.RemoteControllerApi;
+import io.transferqueue.rpc.ServerOptions;
+import io.transferqueue.transport.Endpoints;
+import io.transferqueue.transport.RpcClient;
+import io.transferqueue.transport.RpcOptions;
+import io.transferqueue.transport.RpcSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -72,6 +78,15 @@ public final class TransferQueue implements TransferQueueClient, AutoCloseable {
         return builder().config(config).embedded();
     }
 
+    /**
+     * A client of the controller at {@code address} ({@code tcp://host:port}): the controller serves the backend
+     * configuration and storage topology, so the address is all a client needs. This process's own settings
+     * ({@link TqConfig#load()}) override what the controller serves.
+     */
+    public static TransferQueue connect(String address) {
+        return builder().config(TqConfig.load()).connect(address);
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -100,6 +115,8 @@ public final class TransferQueue implements TransferQueueClient, AutoCloseable {
         List<ConfigOption<?>> known = new ArrayList<>(CoreOptions.all());
         known.addAll(ControllerOptions.all());
         known.addAll(ClientOptions.all());
+        known.addAll(RpcOptions.all());
+        known.addAll(ServerOptions.all());
         for (StorageManagerFactory f : backends.all().values()) {
             known.addAll(f.options());
         }
@@ -169,6 +186,62 @@ public final class TransferQueue implements TransferQueueClient, AutoCloseable {
                 throw e;
             }
             return new TransferQueue(config, new LocalControllerApi(controller, true), storage);
+        }
+
+        /**
+         * Connects to the controller at {@code address}: checks the protocol version, fetches the served
+         * configuration (waiting up to {@code tq.rpc.timeout} for remote storage units to register), layers this
+         * builder's configuration over it, and creates the storage backend it names.
+         *
+         * @throws io.transferqueue.error.BackendUnavailableException if the controller cannot be reached in time
+         * @throws io.transferqueue.error.ProtocolVersionException if it speaks another protocol version
+         */
+        public TransferQueue connect(String address) {
+            String peer = Endpoints.check(address);
+            NamedPlugins<StorageManagerFactory> backends = NamedPlugins.discover(StorageManagerFactory.class, loader,
+                    "storage backend", StorageManagerFactory::name);
+            NamedPlugins<SamplerFactory> samplers = NamedPlugins.discover(SamplerFactory.class, loader, "sampler",
+                    SamplerFactory::name);
+            List<ConfigOption<?>> known = knownOptions(backends, samplers);
+            config.validate(known);
+            RpcSettings settings = RpcOptions.settings(config);
+            RemoteControllerApi api = new RemoteControllerApi(peer, RpcClient.create("client", settings), true);
+            try {
+                long deadline = System.nanoTime() + settings.timeout().toNanos();
+                await(api.hello(), settings.timeout());
+                Map<String, String> served;
+                while (true) {
+                    try {
+                        served = await(api.servedConfig(), settings.timeout());
+                        break;
+                    } catch (io.transferqueue.error.BackendUnavailableException e) {
+                        if (System.nanoTime() > deadline || !String.valueOf(e.getMessage()).contains("waiting for")) {
+                            throw e;
+                        }
+                        LOG.info("controller {}: {}", peer, e.getMessage());
+                        java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+                    }
+                }
+                TqConfig effective = config.withServed(served, "controller " + peer);
+                effective.validate(known);
+                String name = effective.get(CoreOptions.STORAGE_BACKEND);
+                StorageManagerFactory factory = backends.get(name);
+                LOG.info("connected to controller {}; storage backend '{}' from {}", peer, name,
+                        effective.sourceOf(CoreOptions.STORAGE_BACKEND));
+                StorageContext context = StorageContext.of("tq-" + UUID.randomUUID().toString().substring(0, 8), loader);
+                for (Map.Entry<Class<?>, Object> e : resources.entrySet()) {
+                    context = withResource(context, e.getKey(), e.getValue());
+                }
+                StorageManager storage = factory.create(effective, context);
+                return new TransferQueue(effective, api, storage);
+            } catch (RuntimeException e) {
+                api.close();
+                throw e;
+            }
+        }
+
+        private static <T> T await(CompletableFuture<T> f, java.time.Duration timeout) {
+            return io.transferqueue.client.Futures.await(f, timeout, "connect");
         }
 
         @SuppressWarnings("unchecked")

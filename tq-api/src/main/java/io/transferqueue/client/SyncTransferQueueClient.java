@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.transferqueue.data.Batch;
 import io.transferqueue.error.DeadlineExceededException;
-import io.transferqueue.error.TransferQueueException;
 import io.transferqueue.meta.BatchMeta;
 import io.transferqueue.meta.KvBatchMeta;
 import io.transferqueue.meta.TagMode;
@@ -12,11 +11,7 @@ import io.transferqueue.spi.ReadOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Blocking view of a {@link TransferQueueClient}: each call waits up to the configured timeout (a waiting
@@ -38,39 +33,15 @@ public final class SyncTransferQueueClient {
     }
 
     private <T> T await(CompletableFuture<T> f, Duration extra, String what) {
-        long nanos = timeout.plus(extra).toNanos();
         try {
-            return f.get(nanos, TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            throw unwrap(e.getCause());
-        } catch (TimeoutException e) {
-            f.cancel(false);
-            throw new DeadlineExceededException(what + " did not complete within " + timeout.plus(extra)
-                    + " (tq.client.timeout)");
-        } catch (CancellationException e) {
-            throw new TransferQueueException(what + " was cancelled", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransferQueueException(what + " was interrupted", e);
+            return Futures.await(f, timeout.plus(extra), what);
+        } catch (DeadlineExceededException e) {
+            throw new DeadlineExceededException(e.getMessage() + " (tq.client.timeout)");
         }
     }
 
     private <T> T await(CompletableFuture<T> f, String what) {
         return await(f, Duration.ZERO, what);
-    }
-
-    static RuntimeException unwrap(Throwable t) {
-        while ((t instanceof java.util.concurrent.CompletionException || t instanceof ExecutionException)
-                && t.getCause() != null) {
-            t = t.getCause();
-        }
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new TransferQueueException(String.valueOf(t), t);
     }
 
     public BatchMeta put(String partition, Batch batch) {

@@ -48,14 +48,19 @@ public final class TqConfig {
 
     private static final String DEFAULT_FILE = "tq.properties";
 
+    /** Lowest layer above the defaults: values a controller serves to its clients. */
+    private final Map<String, String> served;
+    private final String servedBy;
     private final Map<String, String> file;
     private final String fileName;
     private final Map<String, String> env;
     private final Map<String, String> sysProps;
     private final Map<String, String> code;
 
-    private TqConfig(Map<String, String> file, String fileName, Map<String, String> env, Map<String, String> sysProps,
-            Map<String, String> code) {
+    private TqConfig(Map<String, String> served, String servedBy, Map<String, String> file, String fileName,
+            Map<String, String> env, Map<String, String> sysProps, Map<String, String> code) {
+        this.served = served;
+        this.servedBy = servedBy;
         this.file = file;
         this.fileName = fileName;
         this.env = env;
@@ -65,7 +70,7 @@ public final class TqConfig {
 
     /** Defaults only: no file, environment or system properties. */
     public static TqConfig defaults() {
-        return new TqConfig(Map.of(), null, Map.of(), Map.of(), Map.of());
+        return new TqConfig(Map.of(), null, Map.of(), null, Map.of(), Map.of(), Map.of());
     }
 
     /**
@@ -104,7 +109,8 @@ public final class TqConfig {
             fileValues = readFile(path);
             fileName = path.toString();
         }
-        return new TqConfig(fileValues, fileName, Collections.unmodifiableMap(env), Collections.unmodifiableMap(sys),
+        return new TqConfig(Map.of(), null, fileValues, fileName, Collections.unmodifiableMap(env),
+                Collections.unmodifiableMap(sys),
                 Map.of());
     }
 
@@ -125,7 +131,7 @@ public final class TqConfig {
 
     /** A config read from a properties file only (plus defaults). */
     public static TqConfig fromFile(Path path) {
-        return new TqConfig(readFile(path), path.toString(), Map.of(), Map.of(), Map.of());
+        return new TqConfig(Map.of(), null, readFile(path), path.toString(), Map.of(), Map.of(), Map.of());
     }
 
     /** A config of the given {@code tq.*} values (as if set in code). */
@@ -147,14 +153,27 @@ public final class TqConfig {
         requireNonNull(value, "value is null");
         Map<String, String> c = new TreeMap<>(code);
         c.put(key, value);
-        return new TqConfig(file, fileName, env, sysProps, Collections.unmodifiableMap(c));
+        return new TqConfig(served, servedBy, file, fileName, env, sysProps, Collections.unmodifiableMap(c));
     }
 
     /** A copy with all {@code values} set in code. */
     public TqConfig withAll(Map<String, String> values) {
         Map<String, String> c = new TreeMap<>(code);
         values.forEach((k, v) -> c.put(requireNonNull(k, "key is null"), requireNonNull(v, "value of " + k + " is null")));
-        return new TqConfig(file, fileName, env, sysProps, Collections.unmodifiableMap(c));
+        return new TqConfig(served, servedBy, file, fileName, env, sysProps, Collections.unmodifiableMap(c));
+    }
+
+    /**
+     * A copy with a layer below every other source (above only the defaults): the configuration a controller
+     * serves to the clients that connect to it. Anything this process sets itself wins.
+     *
+     * @param source names the layer in {@link #sourceOf} and error messages, e.g. {@code controller tcp://...}
+     */
+    public TqConfig withServed(Map<String, String> values, String source) {
+        Map<String, String> v = new TreeMap<>();
+        values.forEach((k, val) -> v.put(requireNonNull(k, "key is null"), requireNonNull(val, "value of " + k + " is null")));
+        return new TqConfig(Collections.unmodifiableMap(v), requireNonNull(source, "source is null"), file, fileName, env,
+                sysProps, code);
     }
 
     /**
@@ -194,7 +213,7 @@ public final class TqConfig {
         if (e != null) {
             return e;
         }
-        return file.get(key);
+        return file.containsKey(key) ? file.get(key) : served.get(key);
     }
 
     private Raw raw(ConfigOption<?> option) {
@@ -217,6 +236,9 @@ public final class TqConfig {
         if (file.containsKey(k)) {
             return new Raw(file.get(k), "file " + fileName);
         }
+        if (served.containsKey(k)) {
+            return new Raw(served.get(k), servedBy);
+        }
         return null;
     }
 
@@ -238,6 +260,7 @@ public final class TqConfig {
         collectUnknown(code, "code", byKey, unknown);
         collectUnknown(sysProps, "system property", byKey, unknown);
         collectUnknown(file, "file " + fileName, byKey, unknown);
+        collectUnknown(served, servedBy, byKey, unknown);
         if (!unknown.isEmpty()) {
             StringBuilder sb = new StringBuilder("unknown configuration key");
             sb.append(unknown.size() > 1 ? "s " : " ");

@@ -1,0 +1,165 @@
+package io.transferqueue.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.transferqueue.TransferQueue;
+import io.transferqueue.client.GetMetaRequest;
+import io.transferqueue.client.KvGetOptions;
+import io.transferqueue.config.TqConfig;
+import io.transferqueue.controller.Controller;
+import io.transferqueue.data.Batch;
+import io.transferqueue.data.Tensor;
+import io.transferqueue.error.BackendUnavailableException;
+import io.transferqueue.error.InvalidRequestException;
+import io.transferqueue.error.PartitionNotFoundException;
+import io.transferqueue.error.SchemaConflictException;
+import io.transferqueue.meta.BatchMeta;
+import io.transferqueue.transport.RpcOptions;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+class RemoteControllerTest {
+    private final String store = UUID.randomUUID().toString();
+
+    private Map<String, String> served() {
+        return Map.of("tq.storage.backend", "test-shared-memory", "tq.storage.test-shared-memory.name", store);
+    }
+
+    private ControllerServer server(String bind) {
+        TqConfig cfg = TqConfig.defaults().with(RpcOptions.TIMEOUT, Duration.ofSeconds(5));
+        return ControllerServer.start(Controller.create(cfg), true, cfg, served(), bind);
+    }
+
+    private static TransferQueue client(String address) {
+        return TransferQueue.builder().config(TqConfig.defaults().with(RpcOptions.TIMEOUT, Duration.ofSeconds(2)))
+                .connect(address);
+    }
+
+    private static Batch batch(int rows, int seed) {
+        float[] v = new float[rows * 4];
+        Random r = new Random(seed);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = r.nextFloat();
+        }
+        return Batch.builder().dense("x", Tensor.of(v, rows, 4)).objects("uid",
+                java.util.stream.IntStream.range(0, rows).mapToObj(i -> "u" + seed + "-" + i).toList()).build();
+    }
+
+    @Test
+    void aClientThatKnowsOnlyTheAddressPutsFetchesReadsAndClears() {
+        try (ControllerServer server = server("tcp://127.0.0.1:0");
+                TransferQueue producer = client(server.endpoint());
+                TransferQueue consumer = client(server.endpoint())) {
+            assertThat(producer.config().sourceOf(io.transferqueue.config.CoreOptions.STORAGE_BACKEND))
+                    .contains("controller");
+            Batch data = batch(6, 1);
+            BatchMeta put = producer.sync().put("p", data, java.util.Collections.nCopies(6, Map.of("v", 1)));
+            BatchMeta got = consumer.sync().getMeta(GetMetaRequest.fetch("p", "t", List.of("x", "uid"), 6));
+            assertThat(got.handles()).isEqualTo(put.handles());
+            assertThat(got.tags(3)).containsEntry("v", 1L);
+            assertThat(consumer.sync().get(got)).isEqualTo(data);
+            assertThat(consumer.sync().stats("p").consumedPerTask()).containsEntry("t", 6L);
+            assertThat(consumer.sync().partitions()).containsExactly("p");
+            consumer.sync().kvBatchPut("kv", List.of("a", "b"), batch(2, 2), null);
+            assertThat(producer.sync().kvBatchGet("kv", List.of("b"), KvGetOptions.strict()).batch().size()).isEqualTo(1);
+            assertThat(producer.sync().kvList("kv")).containsOnlyKeys("a", "b");
+            producer.sync().clearPartition("p");
+            assertThatThrownBy(() -> consumer.sync().stats("p")).isInstanceOf(PartitionNotFoundException.class);
+        }
+    }
+
+    @Test
+    void typedErrorsCrossTheWireAndTheServerKeepsServing() {
+        try (ControllerServer server = server("tcp://127.0.0.1:0"); TransferQueue c = client(server.endpoint())) {
+            BatchMeta rows = c.sync().put("p", batch(2, 1));
+            assertThatThrownBy(() -> c.sync().getMeta(GetMetaRequest.fetch("p", "t", List.of("x"), 1).withSampler("x")))
+                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("sequential");
+            Batch ints = Batch.builder().dense("x", Tensor.of(new int[8], 2, 4)).build();
+            assertThatThrownBy(() -> c.sync().put(ints, rows)).isInstanceOf(SchemaConflictException.class);
+            assertThat(c.sync().getMeta(GetMetaRequest.fetch("p", "t", List.of("x"), 2)).size()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aWaitingFetchDoesNotDelayAProducersNotify() throws Exception {
+        try (ControllerServer server = server("tcp://127.0.0.1:0");
+                TransferQueue consumer = client(server.endpoint());
+                TransferQueue producer = client(server.endpoint())) {
+            CompletableFuture<BatchMeta> waiting = consumer.getMeta(GetMetaRequest.fetch("p", "t", List.of("x"), 4)
+                    .withWait(Duration.ofSeconds(20)));
+            CompletableFuture<BatchMeta> other = consumer.getMeta(GetMetaRequest.fetch("q", "t", List.of("x"), 1)
+                    .withWait(Duration.ofSeconds(20)));
+            for (int i = 0; i < 4; i++) {
+                producer.sync().put("p", batch(1, i));
+            }
+            assertThat(waiting.get(10, TimeUnit.SECONDS).size()).isEqualTo(4);
+            assertThat(other).isNotDone();
+        }
+    }
+
+    @Test
+    void aRestartedControllerGivesTypedErrorsThenWorksAgain() {
+        ControllerServer first = server("tcp://127.0.0.1:0");
+        String address = first.endpoint();
+        try (TransferQueue c = client(address)) {
+            c.sync().put("p", batch(1, 1));
+            first.close();
+            assertThatThrownBy(() -> c.sync().partitions()).isInstanceOf(BackendUnavailableException.class)
+                    .hasMessageContaining(address);
+            try (ControllerServer second = server(address)) {
+                assertThat(c.sync().partitions()).isEmpty();
+                c.sync().put("p", batch(1, 2));
+                assertThat(c.sync().partitions()).containsExactly("p");
+            }
+        } finally {
+            first.close();
+        }
+    }
+
+    @Test
+    void randomAndTruncatedFramesAreAnsweredOrDroppedWhileOthersAreServed() throws Exception {
+        try (ControllerServer server = server("tcp://127.0.0.1:0"); TransferQueue c = client(server.endpoint());
+                ZContext ctx = new ZContext()) {
+            ZMQ.Socket raw = ctx.createSocket(SocketType.DEALER);
+            raw.setLinger(0);
+            raw.connect(server.endpoint());
+            Random rnd = new Random(3);
+            for (int i = 0; i < 300; i++) {
+                byte[] junk = new byte[rnd.nextInt(200)];
+                rnd.nextBytes(junk);
+                if (junk.length > 2) {
+                    junk[0] = 'T';
+                    junk[1] = 'Q';
+                }
+                raw.send(junk, 0);
+            }
+            c.sync().put("p", batch(3, 1));
+            assertThat(c.sync().stats("p").rows()).isEqualTo(3);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (server.malformedMessages() < 300 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(server.malformedMessages()).isGreaterThanOrEqualTo(300);
+            assertThat(ByteBuffer.allocate(0).remaining()).isZero();
+        }
+    }
+
+    @Test
+    void ipv6LoopbackWorks() {
+        try (ControllerServer server = server("tcp://[::1]:0"); TransferQueue c = client(server.endpoint())) {
+            c.sync().put("p", batch(1, 1));
+            assertThat(c.sync().partitions()).containsExactly("p");
+        }
+    }
+}
