@@ -88,7 +88,12 @@ final class StorageUnit {
 
     /** True if the current thread is this unit's thread. */
     boolean isUnitThread() {
-        return Thread.currentThread() == thread;
+        return isThread(Thread.currentThread());
+    }
+
+    /** True if {@code t} is (or was) this unit's thread. */
+    boolean isThread(Thread t) {
+        return t == thread;
     }
 
     // ------------------------------------------------------------------ operations (any thread)
