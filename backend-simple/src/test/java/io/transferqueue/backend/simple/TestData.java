@@ -132,6 +132,17 @@ final class TestData {
         return fail("expected the future to fail, it succeeded");
     }
 
+    /**
+     * An independent copy, byte-array object values included ({@link Batch#copy()} shares object columns,
+     * whose byte arrays a writer could still change).
+     */
+    static Batch deepCopy(Batch b) {
+        Batch.Builder out = Batch.builder();
+        b.columns().forEach((name, c) -> out.add(name, c instanceof io.transferqueue.data.ObjectColumn o
+                ? io.transferqueue.data.ObjectColumn.of(name, o.values()) : c.copy()));
+        return out.build();
+    }
+
     static byte[] bytesOf(ByteBuffer b) {
         byte[] out = new byte[b.remaining()];
         b.duplicate().get(out);
