@@ -59,14 +59,7 @@ final class PutRequest {
                     + meta.size() + " rows; row i of the batch is stored for row i of the metadata, so both must "
                     + "have the same size");
         }
-        Map<Long, Integer> seen = new HashMap<>(Math.max(16, meta.size() * 2));
-        for (int i = 0; i < meta.size(); i++) {
-            Integer prev = seen.putIfAbsent(meta.globalIndex(i), i);
-            if (prev != null) {
-                throw new InvalidRequestException("global index " + meta.globalIndex(i) + " appears at rows " + prev
-                        + " and " + i + " of one put; a put writes each row once");
-            }
-        }
+        checkDistinct(meta);
         Field[] fields = new Field[batch.fieldNames().size()];
         int f = 0;
         for (Map.Entry<String, Column> e : batch.columns().entrySet()) {
@@ -74,6 +67,24 @@ final class PutRequest {
             schema.put(e.getKey(), FieldSchema.of(e.getValue()));
         }
         return new PutRequest(meta, fields, options, schema);
+    }
+
+    private static void checkDistinct(BatchMeta meta) {
+        long[] sorted = meta.globalIndexes();
+        Arrays.sort(sorted);
+        for (int i = 1; i < sorted.length; i++) {
+            if (sorted[i] == sorted[i - 1]) {
+                long gi = sorted[i];
+                Map<Long, Integer> seen = new HashMap<>();
+                for (int r = 0; r < meta.size(); r++) {
+                    Integer prev = seen.putIfAbsent(meta.globalIndex(r), r);
+                    if (prev != null && meta.globalIndex(r) == gi) {
+                        throw new InvalidRequestException("global index " + gi + " appears at rows " + prev + " and " + r
+                                + " of one put; a put writes each row once");
+                    }
+                }
+            }
+        }
     }
 
     /** The schema written, one entry per field. */

@@ -78,6 +78,24 @@ final class ReadPlan {
         return names.length > 0;
     }
 
+    /** Payload bytes this read moves, from the schema (object values counted at 64 bytes each). */
+    long estimatedBytes() {
+        long n = 0;
+        int rows = meta.size();
+        for (int f = 0; f < names.length; f++) {
+            if (objects[f] != null) {
+                n += 64L * rows;
+            } else if (denseShapes[f] != null) {
+                n += (long) rows * schemas[f].rowByteSize(0);
+            } else {
+                for (int i = 0; i < rows; i++) {
+                    n += schemas[f].rowByteSize(i);
+                }
+            }
+        }
+        return n;
+    }
+
     /**
      * Fills the slots of the rows at {@code positions} from {@code unit}. Safe on any thread: rows are
      * immutable and read from a concurrent map.

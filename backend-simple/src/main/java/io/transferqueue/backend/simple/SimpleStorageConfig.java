@@ -17,10 +17,19 @@ import java.util.TreeSet;
  * @param rowCapacity rows per unit, {@code -1} for unlimited
  * @param byteCapacity payload bytes per unit, {@code -1} for unlimited
  * @param fullPolicy what a put does when a unit is full
+ * @param parallelThreshold requests moving at least this many bytes are split across the unit threads; smaller
+ *     ones run on the caller's thread
  */
-public record SimpleStorageConfig(int units, long rowCapacity, long byteCapacity, FullPolicy fullPolicy) {
+public record SimpleStorageConfig(int units, long rowCapacity, long byteCapacity, FullPolicy fullPolicy,
+        long parallelThreshold) {
+    /** The default of {@link SimpleStorageOptions#PARALLEL_THRESHOLD}. */
+    public static final long DEFAULT_PARALLEL_THRESHOLD = 256 * 1024;
+
     public SimpleStorageConfig {
         requireNonNull(fullPolicy, "fullPolicy is null");
+        if (parallelThreshold < 0) {
+            throw new IllegalArgumentException("parallelThreshold must not be negative, got " + parallelThreshold);
+        }
         if (units < 1) {
             throw new IllegalArgumentException("units must be at least 1, got " + units);
         }
@@ -35,7 +44,7 @@ public record SimpleStorageConfig(int units, long rowCapacity, long byteCapacity
 
     /** {@code units} unlimited units that block when full (never, being unlimited). */
     public static SimpleStorageConfig unlimited(int units) {
-        return new SimpleStorageConfig(units, -1, -1, FullPolicy.BLOCK);
+        return new SimpleStorageConfig(units, -1, -1, FullPolicy.BLOCK, DEFAULT_PARALLEL_THRESHOLD);
     }
 
     /**
@@ -63,12 +72,18 @@ public record SimpleStorageConfig(int units, long rowCapacity, long byteCapacity
         Long rows = config.get(SimpleStorageOptions.CAPACITY_ROWS);
         DataSize bytes = config.get(SimpleStorageOptions.CAPACITY_BYTES);
         return new SimpleStorageConfig(config.get(SimpleStorageOptions.UNITS), rows == null ? -1 : rows,
-                bytes == null ? -1 : bytes.bytes(), config.get(SimpleStorageOptions.FULL_POLICY));
+                bytes == null ? -1 : bytes.bytes(), config.get(SimpleStorageOptions.FULL_POLICY),
+                config.get(SimpleStorageOptions.PARALLEL_THRESHOLD).bytes());
     }
 
     /** This config with per-unit limits ({@code -1} for unlimited) and a policy. */
     public SimpleStorageConfig withCapacity(long rowsPerUnit, long bytesPerUnit, FullPolicy policy) {
-        return new SimpleStorageConfig(units, rowsPerUnit, bytesPerUnit, policy);
+        return new SimpleStorageConfig(units, rowsPerUnit, bytesPerUnit, policy, parallelThreshold);
+    }
+
+    /** This config with another parallel threshold (0: every request goes to the unit threads). */
+    public SimpleStorageConfig withParallelThreshold(long bytes) {
+        return new SimpleStorageConfig(units, rowCapacity, byteCapacity, fullPolicy, bytes);
     }
 
     @Override
@@ -76,6 +91,7 @@ public record SimpleStorageConfig(int units, long rowCapacity, long byteCapacity
         return units + " unit" + (units == 1 ? "" : "s") + ", capacity per unit "
                 + (rowCapacity < 0 ? "unlimited rows" : rowCapacity + " rows") + " / "
                 + (byteCapacity < 0 ? "unlimited bytes" : DataSize.ofBytes(byteCapacity).toString())
-                + ", when full: " + fullPolicy.name().toLowerCase(java.util.Locale.ROOT);
+                + ", when full: " + fullPolicy.name().toLowerCase(java.util.Locale.ROOT) + ", requests from "
+                + DataSize.ofBytes(parallelThreshold) + " split across unit threads";
     }
 }

@@ -27,12 +27,16 @@ import org.slf4j.LoggerFactory;
  * The embedded default backend: {@code N} in-process storage units; row {@code g} lives in unit
  * {@code g mod N} ({@link RoutingGroup#route}), whatever batch it came in.
  *
- * <p><b>Threading.</b> Each unit has one thread, {@code tq-simple-unit-<n>}, that performs every put and
- * clear on its rows and the copies of copying gets. The units of one request work in parallel; with one unit
- * per core that is as parallel as the machine gets. Futures of puts, clears and copying gets complete on the
- * thread of the unit that finishes last, so continuations attached to them run there: do not block in them.
- * Zero-copy gets only wrap stored arrays; they run on the caller's thread and return a completed future.
- * Validation errors are returned as failed futures, never thrown.
+ * <p><b>Threading.</b> Each unit has one thread, {@code tq-simple-unit-<n>}. A put or copying get that moves
+ * at least {@code tq.storage.simple.parallel-threshold} bytes (default 256 KiB) is split by unit and each
+ * unit's share runs on that unit's thread, so the units of one request copy in parallel (with one unit per
+ * core, as parallel as the machine gets); its future completes on the thread of the unit that finishes last,
+ * so continuations attached to it run there: do not block in them. Smaller requests run on the caller's
+ * thread (a hand-off would cost more than the copy) and return a completed future, except that a share whose
+ * unit is busy with another change is handed to the unit thread rather than waited for. Zero-copy gets only
+ * wrap stored arrays and always run on the caller's thread; clears run there too unless a unit is busy. A
+ * put waiting for room completes on the unit thread. Validation errors are returned as failed futures,
+ * never thrown.
  *
  * <p><b>Memory.</b> Every cell is its own exact-size heap array, copied from the caller's buffer (or, with
  * {@link PutOptions#transferOwnership()}, the caller's own array when a row is exactly one whole heap array).
@@ -103,9 +107,10 @@ public final class SimpleStorageManager implements StorageManager {
         if (!request.hasFields() || meta.isEmpty()) {
             return CompletableFuture.completedFuture(result);
         }
+        boolean inline = batch.byteSize() < config.parallelThreshold();
         List<CompletableFuture<Void>> parts = new ArrayList<>(units.length);
         for (RoutingGroup g : RoutingGroup.route(request.globalIndexes(), units.length)) {
-            parts.add(units[g.unit()].put(request, g));
+            parts.add(units[g.unit()].put(request, g, inline));
         }
         return Failures.whenAll(parts, () -> result);
     }
@@ -136,7 +141,7 @@ public final class SimpleStorageManager implements StorageManager {
             return CompletableFuture.completedFuture(plan.build());
         }
         List<RoutingGroup> groups = RoutingGroup.route(meta.globalIndexes(), units.length);
-        if (options.isZeroCopy()) {
+        if (options.isZeroCopy() || plan.estimatedBytes() < config.parallelThreshold()) {
             try {
                 for (RoutingGroup g : groups) {
                     plan.readRows(units[g.unit()], g.batchPositions());

@@ -38,11 +38,19 @@ public final class SimpleStorageOptions {
             .description("When a unit is full: block waits up to the put's timeout for clears to free room, "
                     + "reject fails at once. Both fail with CapacityExceededException.");
 
+    /** Size from which a request is split across the unit threads. */
+    public static final ConfigOption<DataSize> PARALLEL_THRESHOLD = ConfigOption.key(PREFIX + "parallel-threshold")
+            .dataSizeType()
+            .defaultValue(DataSize.ofBytes(SimpleStorageConfig.DEFAULT_PARALLEL_THRESHOLD))
+            .description("Puts and copying gets that move at least this many bytes are split across the unit "
+                    + "threads and copied in parallel; smaller ones run on the caller's thread, where a hand-off "
+                    + "would cost more than the copy. 0 sends every request to the unit threads.");
+
     private SimpleStorageOptions() {
     }
 
     /** Every option of this backend. */
     public static List<ConfigOption<?>> all() {
-        return List.of(UNITS, CAPACITY_ROWS, CAPACITY_BYTES, FULL_POLICY);
+        return List.of(UNITS, CAPACITY_ROWS, CAPACITY_BYTES, FULL_POLICY, PARALLEL_THRESHOLD);
     }
 }

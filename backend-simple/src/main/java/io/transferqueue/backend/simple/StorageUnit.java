@@ -7,8 +7,9 @@ import io.transferqueue.meta.BatchMeta;
 import io.transferqueue.meta.RoutingGroup;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,20 +18,24 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One in-process storage unit: the rows routed to it, keyed by global index, and one thread
- * ({@code tq-simple-unit-<n>}) that performs every change to them.
+ * One in-process storage unit: the rows routed to it, keyed by global index, a lock that orders every change
+ * to them, and one thread ({@code tq-simple-unit-<n>}) that does the unit's share of large requests, serves
+ * puts waiting for room and runs their timers.
  *
- * <p><b>Threading.</b> Puts and clears run only on the unit's thread, so validation, capacity accounting
- * and the commit of one put never interleave with another change, without locks. Rows are immutable and
- * kept in a concurrent map, so reads may run on any thread (zero-copy gets run on the caller's) and see
- * each row either before or after a change.
+ * <p><b>Threading.</b> A put or clear holds the unit's lock from its checks to its commit, so validation,
+ * capacity accounting and the commit of one put never interleave with another change. It runs either on
+ * the unit thread (large requests, split across units to copy in parallel) or on the caller's thread
+ * (small requests, where a hand-off costs more than the work) when the lock is free. Rows are immutable and
+ * kept in a concurrent map, so reads take no lock and see each row before or after a change. Futures are
+ * completed after the lock is released, never under it.
  *
  * <p><b>Capacity.</b> A put first computes exactly what it adds (new rows; bytes written minus bytes it
- * replaces) against the unit's current state, then copies and commits. If it does not fit it either fails
- * (reject) or waits in a FIFO queue (block) holding no copy; clears serve the queue on the same thread and a
- * timer on the same thread fails a put whose timeout passes. Nothing spins or sleeps.
+ * replaces) against the unit as it is, then copies and commits. If it does not fit it fails (reject) or
+ * joins a FIFO queue (block) holding no copy; freed room makes the unit thread serve the queue in order, and
+ * a timer on the unit thread fails a put whose timeout passes. Nothing spins or sleeps.
  */
 final class StorageUnit {
     private final int index;
@@ -44,11 +49,15 @@ final class StorageUnit {
     private volatile Thread thread;
 
     private final ConcurrentHashMap<Long, StoredRow> rows = new ConcurrentHashMap<>();
-    /** Written only on the unit thread; volatile for {@link #usedRows()} readers. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Written under the lock; volatile for {@link #usedRows()} readers. */
     private volatile long usedRows;
     private volatile long usedBytes;
-    /** Unit thread only. */
+    /** Under the lock. */
     private final ArrayDeque<PendingPut> waiters = new ArrayDeque<>();
+    /** Under the lock: a task serving the waiters is queued on the unit thread. */
+    private boolean serveQueued;
+    private volatile boolean closed;
 
     StorageUnit(int index, SimpleStorageConfig config, UnitListener listener, LongAdder copiedBytes,
             LongAdder adoptedBytes) {
@@ -81,7 +90,7 @@ final class StorageUnit {
         return usedBytes;
     }
 
-    /** The row of {@code globalIndex}, or null. Any thread. */
+    /** The row of {@code globalIndex}, or null. Any thread, no lock. */
     StoredRow row(long globalIndex) {
         return rows.get(globalIndex);
     }
@@ -98,34 +107,84 @@ final class StorageUnit {
 
     // ------------------------------------------------------------------ operations (any thread)
 
-    /** Stores the rows of {@code group}. The future completes on this unit's thread. */
-    CompletableFuture<Void> put(PutRequest request, RoutingGroup group) {
+    /**
+     * Stores the rows of {@code group}: on the caller's thread if {@code inline} and the unit is not busy
+     * (the future is then complete on return, unless the put waits for room), else on the unit thread.
+     */
+    CompletableFuture<Void> put(PutRequest request, RoutingGroup group, boolean inline) {
         PendingPut p = new PendingPut(request, group);
-        run("put", p.future, () -> admit(p));
+        if (inline && lock.tryLock()) {
+            locked(after -> admit(p, after), p.future);
+        } else {
+            submit("put", p.future, () -> {
+                lock.lock();
+                locked(after -> admit(p, after), p.future);
+            });
+        }
         return p.future;
     }
 
-    /** Deletes the rows of {@code group} whose generation matches. Completes on this unit's thread. */
+    /**
+     * Deletes the rows of {@code group} whose generation matches, all or none: a stale handle fails before
+     * anything is deleted. Runs on the caller's thread if the unit is not busy, else on the unit thread.
+     */
     CompletableFuture<Void> clear(BatchMeta meta, RoutingGroup group) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        run("clear", f, () -> {
+        Step clear = completions -> {
             doClear(meta, group);
-            f.complete(null);
-        });
+            completions.add(() -> f.complete(null));
+        };
+        if (lock.tryLock()) {
+            locked(clear, f);
+        } else {
+            submit("clear", f, () -> {
+                lock.lock();
+                locked(clear, f);
+            });
+        }
         return f;
     }
 
-    /** Copies the rows at {@code positions} into {@code plan} on this unit's thread. */
+    /** Fills {@code plan} with the rows at {@code positions}, on the unit thread. */
     CompletableFuture<Void> read(ReadPlan plan, int[] positions) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        run("get", f, () -> {
+        submit("get", f, () -> {
+            if (closed) {
+                throw new ClosedException("simple storage is closed: storage unit " + index
+                        + " accepts no more operations");
+            }
             plan.readRows(this, positions);
             f.complete(null);
         });
         return f;
     }
 
-    private void run(String op, CompletableFuture<?> future, Runnable work) {
+    /** A change made under the lock; adds what must happen once the lock is released. */
+    private interface Step {
+        void run(List<Runnable> afterUnlock);
+    }
+
+    /**
+     * Runs {@code step} with the lock (already held by the caller), releases it, then completes futures. A
+     * failure of the step fails {@code future}.
+     */
+    private void locked(Step step, CompletableFuture<?> future) {
+        List<Runnable> after = new ArrayList<>(2);
+        try {
+            if (closed) {
+                throw new ClosedException("simple storage is closed: storage unit " + index
+                        + " accepts no more operations");
+            }
+            step.run(after);
+        } catch (RuntimeException | Error e) {
+            after.add(() -> future.completeExceptionally(Failures.translate(e)));
+        } finally {
+            lock.unlock();
+        }
+        after.forEach(Runnable::run);
+    }
+
+    private void submit(String op, CompletableFuture<?> future, Runnable work) {
         try {
             executor.execute(() -> {
                 try {
@@ -142,16 +201,28 @@ final class StorageUnit {
     }
 
     /**
-     * Stops accepting work. Queued operations still run; then waiting puts fail with {@link ClosedException}
-     * and every row is dropped.
+     * Stops accepting work: waiting puts fail with {@link ClosedException}, rows are dropped, operations that
+     * already hold or wait for the lock finish first.
      */
     void shutdown() {
+        List<Runnable> after = new ArrayList<>();
+        lock.lock();
         try {
-            executor.execute(this::releaseAll);
-        } catch (RejectedExecutionException ignored) {
-            // already shut down
+            closed = true;
+            for (PendingPut p : waiters) {
+                p.timer.cancel(false);
+                after.add(() -> p.future.completeExceptionally(new ClosedException("simple storage closed while this "
+                        + "put waited for room in storage unit " + index)));
+            }
+            waiters.clear();
+            rows.clear();
+            usedRows = 0;
+            usedBytes = 0;
+        } finally {
+            lock.unlock();
         }
         executor.shutdown();
+        after.forEach(Runnable::run);
     }
 
     boolean awaitTermination(Duration d) throws InterruptedException {
@@ -162,9 +233,9 @@ final class StorageUnit {
         executor.shutdownNow();
     }
 
-    // ------------------------------------------------------------------ unit thread only
+    // ------------------------------------------------------------------ under the lock
 
-    private void admit(PendingPut p) {
+    private void admit(PendingPut p, List<Runnable> after) {
         Need need = need(p);
         if (need.neverFits()) {
             throw new CapacityExceededException("a put of " + need.putRows + " rows and " + need.putBytes
@@ -180,24 +251,44 @@ final class StorageUnit {
             p.timer = executor.schedule(() -> expire(p), timeout.toNanos(), TimeUnit.NANOSECONDS);
             return;
         }
-        apply(p);
+        apply(p, after);
     }
 
+    /** Timer task on the unit thread. */
     private void expire(PendingPut p) {
-        if (waiters.remove(p)) {
-            RuntimeException failure;
-            try {
-                failure = full(need(p), "waited " + p.request.timeout() + " (the put's timeout)");
-            } catch (RuntimeException e) {
-                failure = e;
+        lock.lock();
+        locked(after -> {
+            if (waiters.remove(p)) {
+                RuntimeException failure;
+                try {
+                    failure = full(need(p), "waited " + p.request.timeout() + " (the put's timeout)");
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+                RuntimeException f = failure;
+                after.add(() -> p.future.completeExceptionally(Failures.translate(f)));
+                serveWaiters(after);
             }
-            p.future.completeExceptionally(Failures.translate(failure));
-            serveWaiters();
+        }, new CompletableFuture<Void>());
+    }
+
+    /** Has the unit thread serve the waiters (so whoever freed the room does not pay for their copies). */
+    private void scheduleServe() {
+        if (waiters.isEmpty() || serveQueued) {
+            return;
         }
+        serveQueued = true;
+        submit("serve", new CompletableFuture<Void>(), () -> {
+            lock.lock();
+            locked(after -> {
+                serveQueued = false;
+                serveWaiters(after);
+            }, new CompletableFuture<Void>());
+        });
     }
 
     /** Runs waiting puts in arrival order while the first one fits. */
-    private void serveWaiters() {
+    private void serveWaiters(List<Runnable> after) {
         while (!waiters.isEmpty()) {
             PendingPut p = waiters.peekFirst();
             Need need;
@@ -206,7 +297,7 @@ final class StorageUnit {
             } catch (RuntimeException e) {
                 waiters.pollFirst();
                 p.timer.cancel(false);
-                p.future.completeExceptionally(Failures.translate(e));
+                after.add(() -> p.future.completeExceptionally(Failures.translate(e)));
                 continue;
             }
             if (!fits(need)) {
@@ -215,9 +306,9 @@ final class StorageUnit {
             waiters.pollFirst();
             p.timer.cancel(false);
             try {
-                apply(p);
+                apply(p, after);
             } catch (RuntimeException | Error e) {
-                p.future.completeExceptionally(Failures.translate(e));
+                after.add(() -> p.future.completeExceptionally(Failures.translate(e)));
             }
         }
     }
@@ -236,9 +327,8 @@ final class StorageUnit {
             if (old != null && old.generation() > gen) {
                 throw ReadPlan.stale(r.handle(pos), old.generation(), index, "nothing was written to this unit");
             }
-            long rowBytes = 0;
             for (int f = 0; f < r.fieldCount(); f++) {
-                rowBytes += r.cellBytes(f, pos);
+                incoming += r.cellBytes(f, pos);
                 if (old != null && old.generation() == gen) {
                     Cell c = old.cell(r.fieldName(f));
                     if (c != null) {
@@ -246,7 +336,6 @@ final class StorageUnit {
                     }
                 }
             }
-            incoming += rowBytes;
             if (old == null) {
                 newRows++;
             } else if (old.generation() < gen) {
@@ -262,7 +351,7 @@ final class StorageUnit {
     }
 
     /** Copies the cells of {@code p}, then commits them all; a failure while copying changes nothing. */
-    private void apply(PendingPut p) {
+    private void apply(PendingPut p, List<Runnable> after) {
         PutRequest r = p.request;
         RoutingGroup g = p.group;
         int n = g.size();
@@ -276,10 +365,6 @@ final class StorageUnit {
                 cells.put(r.fieldName(f), r.makeCell(f, pos, copiedBytes, adoptedBytes));
             }
             old[k] = rows.get(g.globalIndex(k));
-            if (old[k] != null && old[k].generation() > gen) {
-                // need() ran on this thread just before: cannot happen, but never overwrite a newer row
-                throw ReadPlan.stale(r.handle(pos), old[k].generation(), index, "nothing was written to this unit");
-            }
             staged[k] = old[k] != null && old[k].generation() == gen ? old[k].merge(cells) : StoredRow.of(gen, cells);
         }
         long rowDelta = 0;
@@ -291,9 +376,9 @@ final class StorageUnit {
         }
         usedRows += rowDelta;
         usedBytes += byteDelta;
-        p.future.complete(null);
-        if (byteDelta < 0 && !waiters.isEmpty()) {
-            serveWaiters();
+        after.add(() -> p.future.complete(null));
+        if (byteDelta < 0) {
+            scheduleServe();
         }
     }
 
@@ -319,21 +404,8 @@ final class StorageUnit {
         usedRows -= freedRows;
         usedBytes -= freedBytes;
         if (freedRows > 0) {
-            serveWaiters();
+            scheduleServe();
         }
-    }
-
-    private void releaseAll() {
-        for (Iterator<PendingPut> it = waiters.iterator(); it.hasNext(); ) {
-            PendingPut p = it.next();
-            it.remove();
-            p.timer.cancel(false);
-            p.future.completeExceptionally(new ClosedException("simple storage closed while this put waited for room "
-                    + "in storage unit " + index));
-        }
-        rows.clear();
-        usedRows = 0;
-        usedBytes = 0;
     }
 
     private CapacityExceededException full(Need n, String why) {

@@ -80,7 +80,8 @@ class RoutingAndParallelismTest {
                 throw new IllegalStateException("unit " + unit + " ran " + op + " alone: units are not parallel", e);
             }
         };
-        try (SimpleStorageManager m = new SimpleStorageManager(SimpleStorageConfig.unlimited(2), meet)) {
+        try (SimpleStorageManager m = new SimpleStorageManager(SimpleStorageConfig.unlimited(2)
+                .withParallelThreshold(0), meet)) {
             Batch batch = TestData.mixed(new Random(2), 8);
             BatchMeta meta = meta(range(0, 8)).withSchema(
                     await(m.put(batch, meta(range(0, 8)), PutOptions.defaults())).schema(), true);
@@ -88,7 +89,31 @@ class RoutingAndParallelismTest {
             await(m.clear(meta));
             assertThat(m.stats().rows()).isZero();
         }
-        assertThat(tasks.get()).isEqualTo(6);
+        assertThat(tasks.get()).as("put and get, one task per unit each; clears run on the caller").isEqualTo(4);
         assertThat(threads).containsExactlyInAnyOrder("tq-simple-unit-0", "tq-simple-unit-1");
+    }
+
+    @Test
+    void requestsBelowTheThresholdRunOnTheCallersThread() {
+        AtomicInteger unitTasks = new AtomicInteger();
+        UnitListener count = (unit, op) -> unitTasks.incrementAndGet();
+        SimpleStorageConfig c = SimpleStorageConfig.unlimited(2).withParallelThreshold(1024);
+        try (SimpleStorageManager m = new SimpleStorageManager(c, count)) {
+            Random rnd = new Random(3);
+            Batch small = Batch.builder().add("x", TestData.dense(rnd, io.transferqueue.data.DType.UINT8, 4, 16))
+                    .build();
+            var put = m.put(small, meta(range(0, 4)), PutOptions.defaults());
+            assertThat(put).as("complete on return: ran on this thread").isCompleted();
+            BatchMeta meta = meta(range(0, 4)).withSchema(put.join().schema(), true);
+            assertThat(m.get(meta, ReadOptions.copy())).isCompleted();
+            assertThat(unitTasks.get()).isZero();
+
+            Batch large = Batch.builder().add("x", TestData.dense(rnd, io.transferqueue.data.DType.UINT8, 4, 512))
+                    .build();
+            BatchMeta largeMeta = meta(range(10, 4)).withSchema(await(m.put(large, meta(range(10, 4)),
+                    PutOptions.defaults())).schema(), true);
+            assertThat(await(m.get(largeMeta, ReadOptions.copy()))).isEqualTo(large);
+            assertThat(unitTasks.get()).as("two units, put and get each").isEqualTo(4);
+        }
     }
 }

@@ -34,7 +34,8 @@ class SimpleStorageFactoryTest {
     void createsTwoUnlimitedUnitsByDefaultAndCloses() {
         StorageManager m = create(Map.of());
         assertThat(m).isInstanceOf(SimpleStorageManager.class);
-        assertThat(((SimpleStorageManager) m).config()).isEqualTo(new SimpleStorageConfig(2, -1, -1, FullPolicy.BLOCK));
+        assertThat(((SimpleStorageManager) m).config()).isEqualTo(new SimpleStorageConfig(2, -1, -1, FullPolicy.BLOCK,
+                256 * 1024));
         assertThat(m.stats()).isEqualTo(new StorageStats(0, 0, -1, -1));
         m.close();
         m.close();
@@ -43,9 +44,10 @@ class SimpleStorageFactoryTest {
     @Test
     void readsEveryOption() {
         try (StorageManager m = create(Map.of("tq.storage.simple.units", "3", "tq.storage.simple.capacity-rows", "10",
-                "tq.storage.simple.capacity-bytes", "1MiB", "tq.storage.simple.full-policy", "reject"))) {
+                "tq.storage.simple.capacity-bytes", "1MiB", "tq.storage.simple.full-policy", "reject",
+                "tq.storage.simple.parallel-threshold", "1k"))) {
             assertThat(((SimpleStorageManager) m).config())
-                    .isEqualTo(new SimpleStorageConfig(3, 10, 1 << 20, FullPolicy.REJECT));
+                    .isEqualTo(new SimpleStorageConfig(3, 10, 1 << 20, FullPolicy.REJECT, 1024));
             assertThat(m.stats()).isEqualTo(new StorageStats(0, 0, 30, 3L << 20));
         }
     }
@@ -55,7 +57,8 @@ class SimpleStorageFactoryTest {
         SimpleStorageFactory f = new SimpleStorageFactory();
         assertThat(f.name()).isEqualTo("simple");
         assertThat(f.options()).extracting(ConfigOption::key).containsExactly("tq.storage.simple.units",
-                "tq.storage.simple.capacity-rows", "tq.storage.simple.capacity-bytes", "tq.storage.simple.full-policy");
+                "tq.storage.simple.capacity-rows", "tq.storage.simple.capacity-bytes", "tq.storage.simple.full-policy",
+                "tq.storage.simple.parallel-threshold");
         assertThat(f.options()).allSatisfy(o -> assertThat(o.description()).isNotBlank());
     }
 
