@@ -33,6 +33,7 @@ final class PutRequest {
     private final boolean transferOwnership;
     private final Duration timeout;
     private final TreeMap<String, FieldSchema> schema;
+    private final RowLayout layout;
 
     private PutRequest(BatchMeta meta, Field[] fields, PutOptions options, TreeMap<String, FieldSchema> schema) {
         this.meta = meta;
@@ -42,6 +43,27 @@ final class PutRequest {
         this.transferOwnership = options.transferOwnership();
         this.timeout = options.timeout();
         this.schema = schema;
+        int n = fields.length;
+        String[] names = new String[n];
+        io.transferqueue.data.DType[] dtypes = new io.transferqueue.data.DType[n];
+        int[][] denseShapes = new int[n][];
+        int[] ranks = new int[n];
+        for (int f = 0; f < n; f++) {
+            names[f] = fields[f].name;
+            if (fields[f] instanceof DenseField d) {
+                dtypes[f] = d.dtype;
+                denseShapes[f] = d.rowShape;
+            } else if (fields[f] instanceof JaggedField j) {
+                dtypes[f] = j.dtype;
+                ranks[f] = j.rank;
+            }
+        }
+        this.layout = new RowLayout(names, dtypes, denseShapes, ranks);
+    }
+
+    /** The fields of this put, shared by every row it stores. */
+    RowLayout layout() {
+        return layout;
     }
 
     /**
@@ -130,10 +152,11 @@ final class PutRequest {
     }
 
     /**
-     * The cell of field {@code f} at {@code pos}, owning its bytes: a fresh exact-size copy, or with ownership
-     * transfer the caller's own array when the row is exactly one whole heap array.
+     * The staged cell of field {@code f} at {@code pos} (see {@link Cells#seal}), owning its bytes: a fresh
+     * exact-size copy, or with ownership transfer the caller's own array when the row is exactly one whole heap
+     * array.
      */
-    Cell makeCell(int f, int pos, LongAdder copied, LongAdder adopted) {
+    Object makeCell(int f, int pos, LongAdder copied, LongAdder adopted) {
         return fields[f].makeCell(pos, transferOwnership, copied, adopted);
     }
 
@@ -157,7 +180,7 @@ final class PutRequest {
 
         abstract long cellBytes(int pos);
 
-        abstract Cell makeCell(int pos, boolean transfer, LongAdder copied, LongAdder adopted);
+        abstract Object makeCell(int pos, boolean transfer, LongAdder copied, LongAdder adopted);
     }
 
     private static final class DenseField extends Field {
@@ -178,8 +201,8 @@ final class PutRequest {
         }
 
         @Override
-        Cell makeCell(int pos, boolean transfer, LongAdder copied, LongAdder adopted) {
-            return new Cell.TensorCell(dtype, rowShape, ownBytes(column.rowData(pos), transfer, copied, adopted));
+        Object makeCell(int pos, boolean transfer, LongAdder copied, LongAdder adopted) {
+            return ownBytes(column.rowData(pos), transfer, copied, adopted);
         }
     }
 
@@ -203,9 +226,12 @@ final class PutRequest {
         }
 
         @Override
-        Cell makeCell(int pos, boolean transfer, LongAdder copied, LongAdder adopted) {
-            int[] shape = Arrays.copyOfRange(flatShapes, pos * rank, (pos + 1) * rank);
-            return new Cell.TensorCell(dtype, shape, ownBytes(column.rowData(pos), transfer, copied, adopted));
+        Object makeCell(int pos, boolean transfer, LongAdder copied, LongAdder adopted) {
+            byte[] data = ownBytes(column.rowData(pos), transfer, copied, adopted);
+            if (rank == 1) {
+                return data;
+            }
+            return new Cells.Shaped(Arrays.copyOfRange(flatShapes, pos * rank, (pos + 1) * rank), Cells.wrap(data));
         }
     }
 
@@ -231,8 +257,8 @@ final class PutRequest {
         }
 
         @Override
-        Cell makeCell(int pos, boolean transfer, LongAdder copied, LongAdder adopted) {
-            return new Cell.ObjectCell(values[pos], sizes[pos]);
+        Object makeCell(int pos, boolean transfer, LongAdder copied, LongAdder adopted) {
+            return new Cells.Value(values[pos], sizes[pos]);
         }
     }
 

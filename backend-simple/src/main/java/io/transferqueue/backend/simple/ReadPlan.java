@@ -105,6 +105,9 @@ final class ReadPlan {
      * @throws SchemaConflictException if a stored cell contradicts the schema of the meta
      */
     void readRows(StorageUnit unit, int[] positions) {
+        // rows of one put share a layout: remember where each field was in the last one seen
+        RowLayout[] lastLayout = new RowLayout[names.length];
+        int[] lastIndex = new int[names.length];
         for (int pos : positions) {
             long gi = meta.globalIndex(pos);
             int gen = meta.generation(pos);
@@ -115,40 +118,48 @@ final class ReadPlan {
             if (row.generation() > gen) {
                 throw stale(meta.handle(pos), row.generation(), unit.index(), "nothing was read");
             }
+            RowLayout layout = row.layout();
             for (int f = 0; f < names.length; f++) {
-                Cell cell = row.cell(names[f]);
-                if (cell == null) {
+                int i;
+                if (layout == lastLayout[f]) {
+                    i = lastIndex[f];
+                } else {
+                    i = layout.indexOf(names[f]);
+                    lastLayout[f] = layout;
+                    lastIndex[f] = i;
+                }
+                if (i < 0) {
                     throw notFound(meta.handle(pos), names[f], unit.index());
                 }
-                fill(f, pos, cell);
+                fill(f, pos, layout, i, row.cell(i));
             }
         }
     }
 
-    private void fill(int f, int pos, Cell cell) {
+    private void fill(int f, int pos, RowLayout layout, int i, Object cell) {
         if (objects[f] != null) {
-            if (!(cell instanceof Cell.ObjectCell o)) {
-                throw conflict(f, pos, "a tensor of " + ((Cell.TensorCell) cell).dtype());
+            if (!layout.isObject(i)) {
+                throw conflict(f, pos, layout.describe(i, cell));
             }
-            objects[f][pos] = detach(o.value());
+            objects[f][pos] = detach(((Cells.Value) cell).value());
             return;
         }
-        if (!(cell instanceof Cell.TensorCell t)) {
-            throw conflict(f, pos, "an object value");
+        if (layout.isObject(i) || layout.dtype(i) != dtypes[f] || !shapeMatches(f, pos, layout, i, cell)) {
+            throw conflict(f, pos, layout.describe(i, cell));
         }
-        if (t.dtype() != dtypes[f] || !shapeMatches(f, pos, t.shape())) {
-            throw conflict(f, pos, "a tensor of " + t.dtype() + " " + Shapes.toString(t.shape()));
-        }
-        ByteBuffer b = zeroCopy ? ByteBuffer.wrap(t.data()).asReadOnlyBuffer() : ByteBuffer.wrap(t.data().clone());
+        ByteBuffer stored = Cells.data(cell);
+        // zero-copy: a view from the buffer's fields (the array itself is not touched); copy: a fresh exact-size
+        // array filled by clone, which the JIT does not zero first
+        ByteBuffer b = zeroCopy ? stored.asReadOnlyBuffer() : ByteBuffer.wrap(stored.array().clone());
         tensors[f][pos] = b.order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    private boolean shapeMatches(int f, int pos, int[] shape) {
+    private boolean shapeMatches(int f, int pos, RowLayout layout, int i, Object cell) {
         if (denseShapes[f] != null) {
-            return Arrays.equals(denseShapes[f], shape);
+            return layout.shapeEquals(i, cell, denseShapes[f], 0, denseShapes[f].length);
         }
         int r = ranks[f];
-        return Arrays.equals(flatShapes[f], pos * r, (pos + 1) * r, shape, 0, shape.length);
+        return layout.shapeEquals(i, cell, flatShapes[f], pos * r, r);
     }
 
     /**

@@ -8,11 +8,9 @@ import io.transferqueue.meta.RoutingGroup;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -29,8 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * capacity accounting and the commit of one put never interleave with another change. It runs either on
  * the unit thread (large requests, split across units to copy in parallel) or on the caller's thread
  * (small requests, where a hand-off costs more than the work) when the lock is free. Rows are immutable and
- * kept in a concurrent map, so reads take no lock and see each row before or after a change. Futures are
- * completed after the lock is released, never under it.
+ * kept in a {@link RowTable} readers use without the lock, so reads see each row before or after a change.
+ * Futures are completed after the lock is released, never under it.
  *
  * <p><b>Capacity.</b> A put first computes exactly what it adds (new rows; bytes written minus bytes it
  * replaces) against the unit as it is, then copies and commits. If it does not fit it fails (reject) or
@@ -48,7 +46,7 @@ final class StorageUnit {
     private final ScheduledThreadPoolExecutor executor;
     private volatile Thread thread;
 
-    private final ConcurrentHashMap<Long, StoredRow> rows = new ConcurrentHashMap<>();
+    private final RowTable rows;
     private final ReentrantLock lock = new ReentrantLock();
     /** Written under the lock; volatile for {@link #usedRows()} readers. */
     private volatile long usedRows;
@@ -68,6 +66,7 @@ final class StorageUnit {
         this.listener = listener;
         this.copiedBytes = copiedBytes;
         this.adoptedBytes = adoptedBytes;
+        this.rows = new RowTable(config.units());
         this.executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "tq-simple-unit-" + index);
             t.setDaemon(true);
@@ -330,9 +329,9 @@ final class StorageUnit {
             for (int f = 0; f < r.fieldCount(); f++) {
                 incoming += r.cellBytes(f, pos);
                 if (old != null && old.generation() == gen) {
-                    Cell c = old.cell(r.fieldName(f));
+                    Object c = old.cell(r.fieldName(f));
                     if (c != null) {
-                        replaced += c.byteSize();
+                        replaced += Cells.byteSize(c);
                     }
                 }
             }
@@ -355,17 +354,36 @@ final class StorageUnit {
         PutRequest r = p.request;
         RoutingGroup g = p.group;
         int n = g.size();
-        StoredRow[] staged = new StoredRow[n];
-        StoredRow[] old = new StoredRow[n];
+        // copy first (the long part), then build the rows: each row and its cell array are allocated next
+        // to each other, which keeps a later read of many rows to few cache misses
+        Object[][] copies = new Object[n][];
         for (int k = 0; k < n; k++) {
             int pos = g.batchPosition(k);
-            int gen = r.generation(pos);
-            Map<String, Cell> cells = new HashMap<>(Math.max(4, r.fieldCount() * 2));
-            for (int f = 0; f < r.fieldCount(); f++) {
-                cells.put(r.fieldName(f), r.makeCell(f, pos, copiedBytes, adoptedBytes));
+            Object[] cells = new Object[r.fieldCount()];
+            for (int f = 0; f < cells.length; f++) {
+                cells[f] = r.makeCell(f, pos, copiedBytes, adoptedBytes);
             }
+            copies[k] = cells;
+        }
+        StoredRow[] staged = new StoredRow[n];
+        StoredRow[] old = new StoredRow[n];
+        RowLayout layout = r.layout();
+        Map<RowLayout, StoredRow.Merge> merges = null;
+        for (int k = 0; k < n; k++) {
+            int gen = r.generation(g.batchPosition(k));
             old[k] = rows.get(g.globalIndex(k));
-            staged[k] = old[k] != null && old[k].generation() == gen ? old[k].merge(cells) : StoredRow.of(gen, cells);
+            if (old[k] != null && old[k].generation() == gen) {
+                if (merges == null) {
+                    merges = StoredRow.mergeCache();
+                }
+                staged[k] = old[k].merge(layout, copies[k], merges);
+            } else {
+                Object[] cells = copies[k];
+                for (int f = 0; f < cells.length; f++) {
+                    cells[f] = Cells.seal(cells[f]);
+                }
+                staged[k] = new StoredRow(gen, layout, cells.clone());
+            }
         }
         long rowDelta = 0;
         long byteDelta = 0;

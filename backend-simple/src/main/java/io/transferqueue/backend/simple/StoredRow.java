@@ -1,47 +1,48 @@
 package io.transferqueue.backend.simple;
 
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * The cells of one global index at one generation. Immutable: a put builds a new row (merging the fields of
- * the row it replaces when the generation is the same) and swaps it in, so a reader on another thread sees
- * either the old row or the new one, never a mix.
+ * The cells of one global index at one generation: a shared {@link RowLayout} and one cell per field (see
+ * {@link Cells}). Immutable: a put builds a new row (merging the fields of the row it replaces when the
+ * generation is the same) and swaps it in, so a reader on another thread sees either the old row or the new
+ * one, never a mix.
  */
 final class StoredRow {
     private final int generation;
-    private final Map<String, Cell> cells;
+    private final RowLayout layout;
+    private final Object[] cells;
     private final long bytes;
 
-    private StoredRow(int generation, Map<String, Cell> cells, long bytes) {
+    StoredRow(int generation, RowLayout layout, Object[] cells) {
         this.generation = generation;
+        this.layout = layout;
         this.cells = cells;
-        this.bytes = bytes;
-    }
-
-    /** A row of {@code cells} (taken over, not copied). */
-    static StoredRow of(int generation, Map<String, Cell> cells) {
         long n = 0;
-        for (Cell c : cells.values()) {
-            n += c.byteSize();
+        for (Object c : cells) {
+            n += Cells.byteSize(c);
         }
-        return new StoredRow(generation, cells, n);
-    }
-
-    /** This row with {@code update}'s cells added or replaced (same generation). */
-    StoredRow merge(Map<String, Cell> update) {
-        Map<String, Cell> m = new HashMap<>(cells);
-        m.putAll(update);
-        return of(generation, m);
+        this.bytes = n;
     }
 
     int generation() {
         return generation;
     }
 
+    RowLayout layout() {
+        return layout;
+    }
+
+    /** The cell of field {@code i} of the layout. */
+    Object cell(int i) {
+        return cells[i];
+    }
+
     /** The cell of {@code field}, or null. */
-    Cell cell(String field) {
-        return cells.get(field);
+    Object cell(String field) {
+        int i = layout.indexOf(field);
+        return i < 0 ? null : cells[i];
     }
 
     /** Payload bytes of all cells. */
@@ -49,7 +50,32 @@ final class StoredRow {
         return bytes;
     }
 
-    int fieldCount() {
-        return cells.size();
+    /**
+     * This row with the cells of {@code update} (same generation) added or replaced. {@code merged} caches
+     * merged layouts per old layout, so the rows of one put that had one layout keep sharing one.
+     */
+    StoredRow merge(RowLayout updateLayout, Object[] update, Map<RowLayout, Merge> merged) {
+        for (int k = 0; k < update.length; k++) {
+            update[k] = Cells.seal(update[k]);
+        }
+        Merge m = merged.computeIfAbsent(layout, old -> {
+            int[] sources = new int[old.mergedSize(updateLayout)];
+            return new Merge(old.mergedWith(updateLayout, sources), sources);
+        });
+        Object[] out = new Object[m.sources.length];
+        for (int j = 0; j < out.length; j++) {
+            int s = m.sources[j];
+            out[j] = s >= 0 ? cells[s] : update[-1 - s];
+        }
+        return new StoredRow(generation, m.layout, out);
+    }
+
+    /** A merged layout and where each of its fields comes from. */
+    record Merge(RowLayout layout, int[] sources) {
+    }
+
+    /** A cache for {@link #merge}, one per put. */
+    static Map<RowLayout, Merge> mergeCache() {
+        return new IdentityHashMap<>();
     }
 }

@@ -114,6 +114,58 @@ class SimpleStorageManagerTest {
     }
 
     @Test
+    void jaggedRowsOfHigherRankKeepTheirShapes() {
+        try (SimpleStorageManager m = TestData.manager(2)) {
+            int[][] shapes = {{2, 3}, {1, 4}, {0, 2}, {3, 1}};
+            int elements = 6 + 4 + 0 + 3;
+            JaggedColumn j = JaggedColumn.wrap(DType.INT16, shapes, TestData.randomBytes(new Random(9), elements * 2));
+            Batch batch = Batch.builder().add("img", j).build();
+            BatchMeta meta = TestData.put(m, batch, meta(range(0, 4)));
+            assertThat(TestData.get(m, meta)).isEqualTo(batch);
+            JaggedColumn back = (JaggedColumn) TestData.getZeroCopy(m, meta).column("img");
+            assertThat(back.rowShape(1)).containsExactly(1, 4);
+            assertThat(back).isEqualTo(j);
+        }
+    }
+
+    @Test
+    void rewritingSomeFieldsOfRowsKeepsTheOthers() {
+        try (SimpleStorageManager m = TestData.manager(2)) {
+            Random rnd = new Random(10);
+            BatchMeta rows = meta(range(0, 4));
+            DenseColumn a = TestData.dense(rnd, DType.INT32, 4, 2);
+            DenseColumn b1 = TestData.dense(rnd, DType.INT32, 4, 3);
+            DenseColumn b2 = TestData.dense(rnd, DType.INT32, 4, 5);
+            JaggedColumn c = TestData.jagged(rnd, DType.INT8, 1, 2, 3, 4);
+            TestData.put(m, Batch.builder().add("a", a).add("b", b1).build(), rows);
+            BatchMeta second = TestData.put(m, Batch.builder().add("b", b2).add("c", c).build(), rows);
+            BatchMeta all = second.union(rows.withSchema(java.util.Map.of("a",
+                    io.transferqueue.meta.FieldSchema.of(a)), true));
+            assertThat(TestData.get(m, all)).isEqualTo(Batch.builder().add("a", a).add("b", b2).add("c", c).build());
+            assertThat(m.stats().bytes()).isEqualTo(a.byteSize() + b2.byteSize() + c.byteSize());
+        }
+    }
+
+    @Test
+    void metadataThatContradictsTheStoredCellsFailsWithSchemaConflict() {
+        try (SimpleStorageManager m = TestData.manager(1)) {
+            BatchMeta meta = TestData.put(m, Batch.builder().add("x", TestData.dense(new Random(12), DType.FLOAT32, 2, 4))
+                    .objects("o", List.of("a", "b")).build(), meta(0, 1));
+            BatchMeta wrongDtype = meta.withSchema(java.util.Map.of("x",
+                    io.transferqueue.meta.FieldSchema.dense(DType.INT32, new int[] {4})), true);
+            BatchMeta wrongShape = meta.withSchema(java.util.Map.of("x",
+                    io.transferqueue.meta.FieldSchema.dense(DType.FLOAT32, new int[] {2, 2})), true);
+            BatchMeta wrongKind = meta.withSchema(java.util.Map.of("o",
+                    io.transferqueue.meta.FieldSchema.dense(DType.FLOAT32, new int[] {4})), true);
+            for (BatchMeta bad : List.of(wrongDtype, wrongShape, wrongKind)) {
+                assertThat(failure(m.get(bad, ReadOptions.copy())))
+                        .isInstanceOf(io.transferqueue.error.SchemaConflictException.class)
+                        .hasMessageContaining("p/0.0");
+            }
+        }
+    }
+
+    @Test
     void denseRowsReadBackAsJaggedWhenTheMetaSaysSo() {
         try (SimpleStorageManager m = TestData.manager(2)) {
             DenseColumn d = DenseColumn.of(Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 3, 2));

@@ -11,6 +11,8 @@ import io.transferqueue.data.JaggedColumn;
 import io.transferqueue.meta.BatchMeta;
 import io.transferqueue.spi.PutOptions;
 import io.transferqueue.spi.ReadOptions;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -86,6 +88,8 @@ public final class PutGetBenchmark {
         long[] put = new long[iterations];
         long[] get = new long[iterations];
         long[] zero = new long[iterations];
+        long gcCount = 0;
+        long gcMillis = 0;
         try (SimpleStorageManager m = new SimpleStorageManager(SimpleStorageConfig.unlimited(units))) {
             BatchMeta readMeta = meta.withSchema(m.put(batch, meta, PutOptions.defaults()).join().schema(), true);
             verify(batch, m.get(readMeta, ReadOptions.copy()).join(), "copying get");
@@ -94,6 +98,10 @@ public final class PutGetBenchmark {
             // small scales need many rounds before the JIT has compiled the hot paths
             int rounds = (int) Math.max(warmup, Math.min(20_000, 2_000_000_000L / Math.max(1, bytes)));
             for (int i = -rounds; i < iterations; i++) {
+                if (i == 0) {
+                    gcCount = -gcCount();
+                    gcMillis = -gcMillis();
+                }
                 long t0 = System.nanoTime();
                 int off = 0;
                 for (ByteBuffer src : sources) {
@@ -120,6 +128,8 @@ public final class PutGetBenchmark {
                     zero[i] = t4 - t3;
                 }
             }
+            gcCount += gcCount();
+            gcMillis += gcMillis();
         }
         double mc = gbps(bytes, median(memcpy));
         double p = gbps(bytes, median(put));
@@ -127,8 +137,32 @@ public final class PutGetBenchmark {
         double z = gbps(bytes, median(zero));
         System.out.printf(Locale.ROOT, "%-7s %10.2f | %8.2f | %8.2f %6.2f | %8.2f %6.2f | %9.1f %7.1f×%n", s.name,
                 bytes / 1e6, mc, p, p / mc, g, g / mc, z, (double) median(memcpy) / median(zero));
-        System.out.printf(Locale.ROOT, "        medians µs: memcpy %.1f, put %.1f, get %.1f, zero-copy get %.1f%n",
-                median(memcpy) / 1e3, median(put) / 1e3, median(get) / 1e3, median(zero) / 1e3);
+        System.out.printf(Locale.ROOT, "        µs min/median/max: memcpy %s, put %s, get %s, zero-copy get %s; "
+                + "%d GCs, %d ms in measured rounds%n", spread(memcpy), spread(put), spread(get), spread(zero),
+                gcCount, gcMillis);
+    }
+
+    private static String spread(long[] xs) {
+        long[] s = xs.clone();
+        Arrays.sort(s);
+        return String.format(Locale.ROOT, "%.1f/%.1f/%.1f", s[0] / 1e3, s[s.length / 2] / 1e3,
+                s[s.length - 1] / 1e3);
+    }
+
+    private static long gcCount() {
+        long n = 0;
+        for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, b.getCollectionCount());
+        }
+        return n;
+    }
+
+    private static long gcMillis() {
+        long n = 0;
+        for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, b.getCollectionTime());
+        }
+        return n;
     }
 
     private static double gbps(long bytes, long nanos) {
