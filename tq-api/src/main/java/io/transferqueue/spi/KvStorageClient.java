@@ -40,9 +40,16 @@ public interface KvStorageClient extends AutoCloseable {
      */
     default CompletableFuture<Void> mgetInto(List<String> keys, List<Object> backendMeta, List<ByteBuffer> destinations) {
         return mget(keys, backendMeta).thenAccept(values -> {
+            if (values == null || values.size() != keys.size()) {
+                throw new BackendException("read of " + keys.size() + " keys returned "
+                        + (values == null ? "no list" : values.size() + " values"));
+            }
             for (int i = 0; i < values.size(); i++) {
                 ByteBuffer v = values.get(i);
                 ByteBuffer d = destinations.get(i);
+                if (v == null) {
+                    throw new BackendException("read returned null for key '" + keys.get(i) + "'");
+                }
                 if (v.remaining() != d.remaining()) {
                     throw new BackendException("value of key '" + keys.get(i) + "' has " + v.remaining()
                             + " bytes, expected " + d.remaining());

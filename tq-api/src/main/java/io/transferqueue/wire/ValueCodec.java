@@ -36,6 +36,13 @@ public final class ValueCodec {
      */
     public static Object decode(ByteBuffer bytes) {
         ByteBuffer b = bytes.slice();
+        if (!b.hasArray()) {
+            // msgpack reads read-only heap buffers not at all, and direct ones only with --add-opens
+            // java.base/sun.nio.ch (IllegalAccessError on JDK 17+): decode a copy of such bytes
+            byte[] copy = new byte[b.remaining()];
+            b.get(copy);
+            b = ByteBuffer.wrap(copy);
+        }
         long end = b.remaining();
         try (MessageUnpacker u = MessagePack.newDefaultUnpacker(b)) {
             Object v = MsgpackValues.read(u, end, 0, WireLimits.DEFAULT);
