@@ -91,22 +91,28 @@ final class PutRequest {
         return new PutRequest(meta, fields, options, schema);
     }
 
+    /** Rejects a put that names one row (partition, global index) twice. */
     private static void checkDistinct(BatchMeta meta) {
         long[] sorted = meta.globalIndexes();
         Arrays.sort(sorted);
         for (int i = 1; i < sorted.length; i++) {
             if (sorted[i] == sorted[i - 1]) {
-                long gi = sorted[i];
-                Map<Long, Integer> seen = new HashMap<>();
+                // some index repeats: look closer (rare, so the slow way)
+                Map<RowHandleKey, Integer> seen = new HashMap<>();
                 for (int r = 0; r < meta.size(); r++) {
-                    Integer prev = seen.putIfAbsent(meta.globalIndex(r), r);
-                    if (prev != null && meta.globalIndex(r) == gi) {
-                        throw new InvalidRequestException("global index " + gi + " appears at rows " + prev + " and " + r
-                                + " of one put; a put writes each row once");
+                    Integer prev = seen.putIfAbsent(new RowHandleKey(meta.partition(r), meta.globalIndex(r)), r);
+                    if (prev != null) {
+                        throw new InvalidRequestException("row " + meta.partition(r) + "/" + meta.globalIndex(r)
+                                + " appears at positions " + prev + " and " + r + " of one put; a put writes each "
+                                + "row once");
                     }
                 }
+                return;
             }
         }
+    }
+
+    private record RowHandleKey(String partition, long globalIndex) {
     }
 
     /** The schema written, one entry per field. */
@@ -124,6 +130,10 @@ final class PutRequest {
 
     long globalIndex(int pos) {
         return globalIndexes[pos];
+    }
+
+    String partition(int pos) {
+        return meta.partition(pos);
     }
 
     int generation(int pos) {

@@ -111,7 +111,7 @@ final class ReadPlan {
         for (int pos : positions) {
             long gi = meta.globalIndex(pos);
             int gen = meta.generation(pos);
-            StoredRow row = unit.row(gi);
+            StoredRow row = unit.row(meta.partition(pos), gi);
             if (row == null || row.generation() < gen) {
                 throw notFound(meta.handle(pos), names[0], unit.index());
             }

@@ -133,6 +133,23 @@ final class RowLayout {
         return new RowLayout(ns, ds, shapes, ranks);
     }
 
+    /** The layout of fields {@code indexes} of this one, in that order. */
+    RowLayout select(int[] indexes) {
+        int n = indexes.length;
+        String[] ns = new String[n];
+        DType[] ds = new DType[n];
+        int[][] shapes = new int[n][];
+        int[] ranks = new int[n];
+        for (int j = 0; j < n; j++) {
+            int i = indexes[j];
+            ns[j] = names[i];
+            ds[j] = dtypes[i];
+            shapes[j] = denseShapes[i];
+            ranks[j] = jaggedRanks[i];
+        }
+        return new RowLayout(ns, ds, shapes, ranks);
+    }
+
     /** Number of fields of the layout {@link #mergedWith} would build. */
     int mergedSize(RowLayout update) {
         int n = update.names.length;

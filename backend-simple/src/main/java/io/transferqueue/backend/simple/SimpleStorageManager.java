@@ -24,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded default backend: {@code N} in-process storage units; row {@code g} lives in unit
- * {@code g mod N} ({@link RoutingGroup#route}), whatever batch it came in.
+ * The embedded default backend: {@code N} in-process storage units; a row with global index {@code g} lives
+ * in unit {@code g mod N} ({@link RoutingGroup#route}), whatever batch it came in. Within a unit a row is
+ * addressed by (partition, global index) and carries its generation; a cell by row and field.
  *
  * <p><b>Threading.</b> Each unit has one thread, {@code tq-simple-unit-<n>}. A put or copying get that moves
  * at least {@code tq.storage.simple.parallel-threshold} bytes (default 256 KiB) is split by unit and each
@@ -161,10 +162,12 @@ public final class SimpleStorageManager implements StorageManager {
     /**
      * {@inheritDoc}
      *
-     * <p>Deletes whole rows (every field) whose stored generation equals the handle's. Rows not stored, or
-     * stored with an older generation, are skipped. A handle older than the stored row fails with
-     * {@link io.transferqueue.error.StaleHandleException}; such a clear deletes nothing (checked for every
-     * unit before any deletes, and again by each unit).
+     * <p>Deletes the meta's fields of its rows, or whole rows when the meta names no fields; a row left
+     * without fields is deleted (and stops counting against the row limit). Only rows whose stored generation
+     * equals the handle's are touched; rows not stored, stored with an older generation, or lacking the
+     * fields are skipped. A handle older than the stored row fails with
+     * {@link io.transferqueue.error.StaleHandleException} and such a clear deletes nothing (checked for every
+     * unit before any deletes, and again by each unit under its lock).
      */
     @Override
     public CompletableFuture<Void> clear(BatchMeta meta) {
@@ -176,7 +179,8 @@ public final class SimpleStorageManager implements StorageManager {
             return CompletableFuture.completedFuture(null);
         }
         for (int i = 0; i < meta.size(); i++) {
-            StoredRow row = units[RoutingGroup.unitOf(meta.globalIndex(i), units.length)].row(meta.globalIndex(i));
+            StoredRow row = units[RoutingGroup.unitOf(meta.globalIndex(i), units.length)].row(meta.partition(i),
+                    meta.globalIndex(i));
             if (row != null && row.generation() > meta.generation(i)) {
                 return Failures.failed(ReadPlan.stale(meta.handle(i), row.generation(),
                         RoutingGroup.unitOf(meta.globalIndex(i), units.length), "nothing was cleared"));

@@ -89,9 +89,9 @@ final class StorageUnit {
         return usedBytes;
     }
 
-    /** The row of {@code globalIndex}, or null. Any thread, no lock. */
-    StoredRow row(long globalIndex) {
-        return rows.get(globalIndex);
+    /** The row of ({@code partition}, {@code globalIndex}), or null. Any thread, no lock. */
+    StoredRow row(String partition, long globalIndex) {
+        return rows.get(partition, globalIndex);
     }
 
     /** True if the current thread is this unit's thread. */
@@ -321,7 +321,7 @@ final class StorageUnit {
         long replaced = 0;
         for (int k = 0; k < g.size(); k++) {
             int pos = g.batchPosition(k);
-            StoredRow old = rows.get(g.globalIndex(k));
+            StoredRow old = rows.get(r.partition(pos), g.globalIndex(k));
             int gen = r.generation(pos);
             if (old != null && old.generation() > gen) {
                 throw ReadPlan.stale(r.handle(pos), old.generation(), index, "nothing was written to this unit");
@@ -370,8 +370,9 @@ final class StorageUnit {
         RowLayout layout = r.layout();
         Map<RowLayout, StoredRow.Merge> merges = null;
         for (int k = 0; k < n; k++) {
-            int gen = r.generation(g.batchPosition(k));
-            old[k] = rows.get(g.globalIndex(k));
+            int pos = g.batchPosition(k);
+            int gen = r.generation(pos);
+            old[k] = rows.get(r.partition(pos), g.globalIndex(k));
             if (old[k] != null && old[k].generation() == gen) {
                 if (merges == null) {
                     merges = StoredRow.mergeCache();
@@ -388,7 +389,7 @@ final class StorageUnit {
         long rowDelta = 0;
         long byteDelta = 0;
         for (int k = 0; k < n; k++) {
-            rows.put(g.globalIndex(k), staged[k]);
+            rows.put(r.partition(g.batchPosition(k)), g.globalIndex(k), staged[k]);
             rowDelta += old[k] == null ? 1 : 0;
             byteDelta += staged[k].bytes() - (old[k] == null ? 0 : old[k].bytes());
         }
@@ -400,28 +401,46 @@ final class StorageUnit {
         }
     }
 
+    /**
+     * Deletes the meta's fields of its rows (every field when the meta names none); a row left without fields
+     * is deleted. Checks every row for staleness first.
+     */
     private void doClear(BatchMeta meta, RoutingGroup g) {
         for (int k = 0; k < g.size(); k++) {
-            StoredRow row = rows.get(g.globalIndex(k));
             int pos = g.batchPosition(k);
+            StoredRow row = rows.get(meta.partition(pos), g.globalIndex(k));
             if (row != null && row.generation() > meta.generation(pos)) {
                 throw ReadPlan.stale(meta.handle(pos), row.generation(), index, "nothing was cleared in this unit");
             }
         }
+        java.util.Set<String> fields = meta.fieldNames();
+        Map<RowLayout, StoredRow.Merge> reduced = fields.isEmpty() ? null : StoredRow.mergeCache();
         long freedRows = 0;
         long freedBytes = 0;
         for (int k = 0; k < g.size(); k++) {
+            int pos = g.batchPosition(k);
+            String partition = meta.partition(pos);
             long gi = g.globalIndex(k);
-            StoredRow row = rows.get(gi);
-            if (row != null && row.generation() == meta.generation(g.batchPosition(k))) {
-                rows.remove(gi);
+            StoredRow row = rows.get(partition, gi);
+            if (row == null || row.generation() != meta.generation(pos)) {
+                continue;
+            }
+            StoredRow left = fields.isEmpty() ? null : row.without(fields, reduced);
+            if (left == row) {
+                continue;
+            }
+            if (left == null) {
+                rows.remove(partition, gi);
                 freedRows++;
                 freedBytes += row.bytes();
+            } else {
+                rows.put(partition, gi, left);
+                freedBytes += row.bytes() - left.bytes();
             }
         }
         usedRows -= freedRows;
         usedBytes -= freedBytes;
-        if (freedRows > 0) {
+        if (freedBytes > 0 || freedRows > 0) {
             scheduleServe();
         }
     }

@@ -70,6 +70,35 @@ final class StoredRow {
         return new StoredRow(generation, m.layout, out);
     }
 
+    /**
+     * This row without {@code fields}: the row itself if it has none of them, null if it has no others.
+     * {@code reduced} caches reduced layouts per old layout (one cache per clear).
+     */
+    StoredRow without(java.util.Set<String> fields, Map<RowLayout, Merge> reduced) {
+        Merge m = reduced.computeIfAbsent(layout, old -> {
+            int[] keep = new int[old.size()];
+            int n = 0;
+            for (int i = 0; i < old.size(); i++) {
+                if (!fields.contains(old.name(i))) {
+                    keep[n++] = i;
+                }
+            }
+            int[] sources = java.util.Arrays.copyOf(keep, n);
+            return new Merge(n == old.size() ? old : old.select(sources), sources);
+        });
+        if (m.layout == layout) {
+            return this;
+        }
+        if (m.sources.length == 0) {
+            return null;
+        }
+        Object[] out = new Object[m.sources.length];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = cells[m.sources[j]];
+        }
+        return new StoredRow(generation, m.layout, out);
+    }
+
     /** A merged layout and where each of its fields comes from. */
     record Merge(RowLayout layout, int[] sources) {
     }

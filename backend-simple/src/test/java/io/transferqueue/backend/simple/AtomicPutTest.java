@@ -47,7 +47,7 @@ class AtomicPutTest {
             assertThat(m.copiedBytes()).isEqualTo(copied);
             assertThat(TestData.get(m, stored)).isEqualTo(before);
             for (long gi = 0; gi < 4; gi++) {
-                StoredRow row = m.unit(RoutingGroup.unitOf(gi, 2)).row(gi);
+                StoredRow row = m.unit(RoutingGroup.unitOf(gi, 2)).row(TestData.PARTITION, gi);
                 assertThat(row.cell("a")).isNull();
             }
         }
@@ -70,8 +70,8 @@ class AtomicPutTest {
 
             assertThat(m.stats()).isEqualTo(stats);
             assertThat(TestData.get(m, stored)).isEqualTo(before);
-            assertThat(m.unit(0).row(3)).isNull();
-            assertThat(m.unit(0).row(0).cell("y")).isNull();
+            assertThat(m.unit(0).row(TestData.PARTITION, 3)).isNull();
+            assertThat(m.unit(0).row(TestData.PARTITION, 0).cell("y")).isNull();
         }
     }
 
@@ -85,9 +85,9 @@ class AtomicPutTest {
             assertThat(failure(m.put(three, meta(1, 2, 3), PutOptions.defaults())))
                     .isInstanceOf(CapacityExceededException.class);
             assertThat(m.stats().rows()).isEqualTo(2);
-            assertThat(m.unit(0).row(2)).isNull();
-            assertThat(m.unit(0).row(3)).isNull();
-            assertThat(m.unit(0).row(1).cell("x")).isNotNull();
+            assertThat(m.unit(0).row(TestData.PARTITION, 2)).isNull();
+            assertThat(m.unit(0).row(TestData.PARTITION, 3)).isNull();
+            assertThat(m.unit(0).row(TestData.PARTITION, 1).cell("x")).isNotNull();
         }
     }
 }

@@ -130,7 +130,7 @@ class CapacityTest {
             Throwable t = failure(m.put(rows(1, 8), meta(1), PutOptions.defaults().withTimeout(Duration.ofMillis(50))));
             assertThat(t).isInstanceOf(CapacityExceededException.class).hasMessageContaining("waited PT0.05S");
             assertThat(m.stats().rows()).isEqualTo(1);
-            assertThat(m.unit(0).row(1)).isNull();
+            assertThat(m.unit(0).row(TestData.PARTITION, 1)).isNull();
             // the unit still works, and the expired put left no claim on room
             await(m.clear(meta(0)));
             TestData.put(m, rows(1, 8), meta(1));

@@ -52,7 +52,7 @@ class ConcurrencyTest {
         long n = 0;
         for (int i = 0; i < meta.size(); i++) {
             long gi = meta.globalIndex(i);
-            n += m.unit(io.transferqueue.meta.RoutingGroup.unitOf(gi, m.unitCount())).row(gi).bytes();
+            n += m.unit(io.transferqueue.meta.RoutingGroup.unitOf(gi, m.unitCount())).row(TestData.PARTITION, gi).bytes();
         }
         return n;
     }

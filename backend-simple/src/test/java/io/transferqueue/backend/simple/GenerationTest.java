@@ -108,6 +108,45 @@ class GenerationTest {
     }
 
     @Test
+    void aClearNamingFieldsDeletesThoseFieldsAndAClearNamingNoneDeletesWholeRows() {
+        try (SimpleStorageManager m = TestData.manager(2)) {
+            Batch b = Batch.builder().add("a", TestData.dense(rnd, DType.INT8, 3, 10))
+                    .add("b", TestData.dense(rnd, DType.INT8, 3, 20)).build();
+            BatchMeta meta = TestData.put(m, b, meta(0, 1, 2));
+
+            await(m.clear(meta.selectRows(0).selectFields("a")));
+            assertThat(TestData.get(m, meta.selectFields("b"))).isEqualTo(b.select("b"));
+            assertThat(failure(m.get(meta.selectRows(0), ReadOptions.copy()))).isInstanceOf(DataNotFoundException.class)
+                    .hasMessageContaining("'a'");
+            assertThat(m.stats().rows()).isEqualTo(3);
+            assertThat(m.stats().bytes()).isEqualTo(3 * 30 - 10);
+
+            // the last field of row 0 goes: the row goes
+            await(m.clear(meta.selectRows(0).selectFields("b")));
+            assertThat(m.stats().rows()).isEqualTo(2);
+            // handles without fields: whole rows
+            await(m.clear(meta(1, 2)));
+            assertThat(m.stats().rows()).isZero();
+            assertThat(m.stats().bytes()).isZero();
+        }
+    }
+
+    @Test
+    void oneGlobalIndexInTwoPartitionsIsTwoRows() {
+        try (SimpleStorageManager m = TestData.manager(2)) {
+            Batch b1 = one("x");
+            Batch b2 = one("x");
+            BatchMeta p1 = TestData.put(m, b1, BatchMeta.builder().rows("p1", new long[] {4}, new int[] {0}).build());
+            BatchMeta p2 = TestData.put(m, b2, BatchMeta.builder().rows("p2", new long[] {4}, new int[] {3}).build());
+            assertThat(TestData.get(m, p1)).isEqualTo(b1);
+            assertThat(TestData.get(m, p2)).isEqualTo(b2);
+            await(m.clear(p1));
+            assertThat(failure(m.get(p1, ReadOptions.copy()))).isInstanceOf(DataNotFoundException.class);
+            assertThat(TestData.get(m, p2)).isEqualTo(b2);
+        }
+    }
+
+    @Test
     void clearIsIdempotentAndIgnoresUnknownRows() {
         try (SimpleStorageManager m = TestData.manager(2)) {
             BatchMeta meta = TestData.put(m, one("x"), meta(3));

@@ -57,7 +57,7 @@ class RetentionTest {
         PutOptions options = transfer ? PutOptions.defaults().withTransferOwnership() : PutOptions.defaults();
         BatchMeta meta = meta(range(0, ROWS)).withSchema(await(m.put(batch, meta(range(0, ROWS)), options)).schema(),
                 true);
-        Object cell0 = Cells.data(m.unit(RoutingGroup.unitOf(0, m.unitCount())).row(0).cell("x")).array();
+        Object cell0 = Cells.data(m.unit(RoutingGroup.unitOf(0, m.unitCount())).row(TestData.PARTITION, 0).cell("x")).array();
         long survivor = TestData.checksum(((DenseColumn) batch.column("x")).rowData(ROWS - 1));
         return new Setup(meta, new WeakReference<>(source, queue), new WeakReference<>(cell0, queue), survivor);
     }

@@ -35,7 +35,7 @@ class RoutingAndParallelismTest {
             for (int gi = 0; gi < 10; gi++) {
                 unitOf[gi] = -1;
                 for (int u = 0; u < m.unitCount(); u++) {
-                    if (m.unit(u).row(gi) != null) {
+                    if (m.unit(u).row(TestData.PARTITION, gi) != null) {
                         assertThat(unitOf[gi]).as("row %d stored in two units", gi).isEqualTo(-1);
                         unitOf[gi] = u;
                     }

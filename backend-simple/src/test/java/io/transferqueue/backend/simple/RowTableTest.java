@@ -22,31 +22,37 @@ class RowTableTest {
         long seed = 71L * stride;
         Random rnd = new Random(seed);
         RowTable table = new RowTable(stride);
-        Map<Long, StoredRow> model = new HashMap<>();
+        String[] partitions = {"p", "q", new String("p".toCharArray()) + "2", "train/step-7"};
+        Map<String, StoredRow> model = new HashMap<>();
         for (int op = 0; op < 50_000; op++) {
-            // mostly dense indexes of this unit, some far apart (strided by powers of two)
+            // mostly dense indexes of this unit, some far apart (strided by powers of two); several partitions
             long gi = rnd.nextInt(4) == 0 ? (long) rnd.nextInt(64) << (10 + rnd.nextInt(20))
                     : (long) rnd.nextInt(3000) * stride;
+            // equal partition names need not be the same String instance
+            String p = new String(partitions[rnd.nextInt(partitions.length)].toCharArray());
             if (rnd.nextInt(3) == 0) {
-                table.remove(gi);
-                model.remove(gi);
+                table.remove(p, gi);
+                model.remove(p + "@" + gi);
             } else {
                 StoredRow r = row(op);
-                table.put(gi, r);
-                model.put(gi, r);
+                table.put(p, gi, r);
+                model.put(p + "@" + gi, r);
             }
             if (op % 997 == 0) {
-                for (Map.Entry<Long, StoredRow> e : model.entrySet()) {
-                    assertThat(table.get(e.getKey())).as("seed %d op %d gi %d", seed, op, e.getKey())
-                            .isSameAs(e.getValue());
+                for (Map.Entry<String, StoredRow> e : model.entrySet()) {
+                    String[] key = e.getKey().split("@");
+                    assertThat(table.get(key[0], Long.parseLong(key[1]))).as("seed %d op %d key %s", seed, op,
+                            e.getKey()).isSameAs(e.getValue());
                 }
             }
         }
-        for (long gi = 0; gi < 3000L * stride; gi++) {
-            assertThat(table.get(gi)).as("seed %d gi %d", seed, gi).isSameAs(model.get(gi));
+        for (String p : partitions) {
+            for (long gi = 0; gi < 3000L * stride; gi++) {
+                assertThat(table.get(p, gi)).as("seed %d %s@%d", seed, p, gi).isSameAs(model.get(p + "@" + gi));
+            }
         }
         table.clear();
-        assertThat(table.get(0)).isNull();
+        assertThat(table.get("p", 0)).isNull();
     }
 
     @ParameterizedTest(name = "stride {0}")
@@ -55,7 +61,7 @@ class RowTableTest {
         RowTable table = new RowTable(stride);
         StoredRow kept = row(1);
         for (long gi = 0; gi < 100; gi++) {
-            table.put(gi * stride, kept);
+            table.put("p", gi * stride, kept);
         }
         AtomicBoolean done = new AtomicBoolean();
         AtomicReference<String> problem = new AtomicReference<>();
@@ -63,7 +69,7 @@ class RowTableTest {
             Random rnd = new Random(73);
             while (!done.get() && problem.get() == null) {
                 long gi = rnd.nextInt(100) * (long) stride;
-                if (table.get(gi) != kept) {
+                if (table.get("p", gi) != kept) {
                     problem.set("row " + gi + " missing during growth");
                 }
             }
@@ -71,9 +77,10 @@ class RowTableTest {
         reader.start();
         try {
             for (long gi = 100; gi < 200_000; gi++) {
-                table.put(gi * stride, row(2));
+                table.put("p", gi * stride, row(2));
+                table.put("q", (gi % 100) * stride, row(3));
                 if (gi % 3 == 0) {
-                    table.remove((gi - 1) * stride);
+                    table.remove("p", (gi - 1) * stride);
                 }
             }
         } finally {

@@ -185,7 +185,7 @@ class SimpleStorageManagerTest {
             assertThat(failure(m.put(three, meta(range(0, 4)), PutOptions.defaults())))
                     .isInstanceOf(InvalidRequestException.class).hasMessageContaining("3 rows").hasMessageContaining("4");
             assertThat(failure(m.put(three, meta(5, 6, 5), PutOptions.defaults())))
-                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("global index 5");
+                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("row p/5");
             assertThat(m.stats().rows()).isZero();
         }
     }
