@@ -45,7 +45,7 @@ final class PutRequest {
         this.schema = schema;
         int n = fields.length;
         String[] names = new String[n];
-        io.transferqueue.data.DType[] dtypes = new io.transferqueue.data.DType[n];
+        DType[] dtypes = new DType[n];
         int[][] denseShapes = new int[n][];
         int[] ranks = new int[n];
         for (int f = 0; f < n; f++) {

@@ -1,6 +1,7 @@
 package io.transferqueue.backend.simple;
 
 import io.transferqueue.data.Batch;
+import io.transferqueue.data.Column;
 import io.transferqueue.data.ColumnKind;
 import io.transferqueue.data.DType;
 import io.transferqueue.data.DenseColumn;
@@ -178,7 +179,7 @@ final class ReadPlan {
         if (names.length == 0) {
             return Batch.ofSize(meta.size());
         }
-        Map<String, io.transferqueue.data.Column> cols = new LinkedHashMap<>();
+        Map<String, Column> cols = new LinkedHashMap<>();
         for (int f = 0; f < names.length; f++) {
             switch (schemas[f].kind()) {
                 case DENSE:

@@ -2,6 +2,7 @@ package io.transferqueue.backend.simple;
 
 import io.transferqueue.data.DType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -68,8 +69,7 @@ final class RowLayout {
      * The shape of {@code cell} (a tensor cell of field {@code i}) as a string, for messages.
      */
     String describe(int i, Object cell) {
-        return isObject(i) ? "an object value" : "a tensor of " + dtypes[i] + " " + java.util.Arrays.toString(shape(i,
-                cell));
+        return isObject(i) ? "an object value" : "a tensor of " + dtypes[i] + " " + Arrays.toString(shape(i, cell));
     }
 
     /** The shape of tensor cell {@code cell} of field {@code i}. */
@@ -90,10 +90,10 @@ final class RowLayout {
     boolean shapeEquals(int i, Object cell, int[] expected, int from, int rank) {
         int[] dense = denseShapes[i];
         if (dense != null) {
-            return java.util.Arrays.equals(dense, 0, dense.length, expected, from, from + rank);
+            return Arrays.equals(dense, 0, dense.length, expected, from, from + rank);
         }
         if (cell instanceof Cells.Shaped s) {
-            return java.util.Arrays.equals(s.shape(), 0, s.shape().length, expected, from, from + rank);
+            return Arrays.equals(s.shape(), 0, s.shape().length, expected, from, from + rank);
         }
         return rank == 1 && (long) expected[from] * dtypes[i].elementSize() == ((java.nio.ByteBuffer) cell).capacity();
     }

@@ -8,6 +8,7 @@ import io.transferqueue.config.TqConfig;
 import io.transferqueue.error.ConfigException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeSet;
 
 /**
@@ -91,7 +92,7 @@ public record SimpleStorageConfig(int units, long rowCapacity, long byteCapacity
         return units + " unit" + (units == 1 ? "" : "s") + ", capacity per unit "
                 + (rowCapacity < 0 ? "unlimited rows" : rowCapacity + " rows") + " / "
                 + (byteCapacity < 0 ? "unlimited bytes" : DataSize.ofBytes(byteCapacity).toString())
-                + ", when full: " + fullPolicy.name().toLowerCase(java.util.Locale.ROOT) + ", requests from "
+                + ", when full: " + fullPolicy.name().toLowerCase(Locale.ROOT) + ", requests from "
                 + DataSize.ofBytes(parallelThreshold) + " split across unit threads";
     }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -19,8 +20,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One in-process storage unit: the rows routed to it, keyed by global index, a lock that orders every change
- * to them, and one thread ({@code tq-simple-unit-<n>}) that does the unit's share of large requests, serves
+ * One in-process storage unit: the rows routed to it, keyed by (partition, global index), a lock that orders
+ * every change to them, and one thread ({@code tq-simple-unit-<n>}) that does the unit's share of large requests, serves
  * puts waiting for room and runs their timers.
  *
  * <p><b>Threading.</b> A put or clear holds the unit's lock from its checks to its commit, so validation,
@@ -124,8 +125,9 @@ final class StorageUnit {
     }
 
     /**
-     * Deletes the rows of {@code group} whose generation matches, all or none: a stale handle fails before
-     * anything is deleted. Runs on the caller's thread if the unit is not busy, else on the unit thread.
+     * Deletes the meta's fields (whole rows if it names none) of the rows of {@code group} whose generation
+     * matches, all or none: a stale handle fails before anything is deleted. Runs on the caller's thread if
+     * the unit is not busy, else on the unit thread.
      */
     CompletableFuture<Void> clear(BatchMeta meta, RoutingGroup group) {
         CompletableFuture<Void> f = new CompletableFuture<>();
@@ -413,7 +415,7 @@ final class StorageUnit {
                 throw ReadPlan.stale(meta.handle(pos), row.generation(), index, "nothing was cleared in this unit");
             }
         }
-        java.util.Set<String> fields = meta.fieldNames();
+        Set<String> fields = meta.fieldNames();
         Map<RowLayout, StoredRow.Merge> reduced = fields.isEmpty() ? null : StoredRow.mergeCache();
         long freedRows = 0;
         long freedBytes = 0;

@@ -1,7 +1,9 @@
 package io.transferqueue.backend.simple;
 
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The cells of one global index at one generation: a shared {@link RowLayout} and one cell per field (see
@@ -74,7 +76,7 @@ final class StoredRow {
      * This row without {@code fields}: the row itself if it has none of them, null if it has no others.
      * {@code reduced} caches reduced layouts per old layout (one cache per clear).
      */
-    StoredRow without(java.util.Set<String> fields, Map<RowLayout, Merge> reduced) {
+    StoredRow without(Set<String> fields, Map<RowLayout, Merge> reduced) {
         Merge m = reduced.computeIfAbsent(layout, old -> {
             int[] keep = new int[old.size()];
             int n = 0;
@@ -83,7 +85,7 @@ final class StoredRow {
                     keep[n++] = i;
                 }
             }
-            int[] sources = java.util.Arrays.copyOf(keep, n);
+            int[] sources = Arrays.copyOf(keep, n);
             return new Merge(n == old.size() ? old : old.select(sources), sources);
         });
         if (m.layout == layout) {

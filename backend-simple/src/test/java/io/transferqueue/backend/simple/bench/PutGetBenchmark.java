@@ -29,7 +29,8 @@ import java.util.Random;
  * <p>Workload per scale: even fields dense {@code [B, seq]}, odd fields jagged with the same element count
  * and random row lengths of at least 1; dtypes rotate float32, int64, float64, int32, float16.
  *
- * <p>Usage: {@code PutGetBenchmark [--units N] [--iterations N] [--warmup N] scale...} with scales debug,
+ * <p>Usage: {@code PutGetBenchmark [--units N] [--iterations N] [--warmup N] [--parallel-threshold BYTES]
+ * scale...} with scales debug,
  * tiny, small, medium. Warm-up is at least {@code --warmup} rounds and at least 2 GB moved per operation, so
  * small scales run long enough for the JIT. Reports medians in Gbps (bytes × 8 / s) and ratios to memcpy. Every run checks the
  * bytes read back once (CRC32C per field).
@@ -50,32 +51,35 @@ public final class PutGetBenchmark {
         int units = 2;
         int iterations = 15;
         int warmup = 5;
+        long threshold = SimpleStorageConfig.DEFAULT_PARALLEL_THRESHOLD;
         List<String> names = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--units" -> units = Integer.parseInt(args[++i]);
                 case "--iterations" -> iterations = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--parallel-threshold" -> threshold = Long.parseLong(args[++i]);
                 default -> names.add(args[i]);
             }
         }
         if (names.isEmpty()) {
             names = List.of("debug", "tiny", "small");
         }
-        System.out.printf(Locale.ROOT, "simple backend, %d units, %d warm-up + %d measured iterations, JDK %s, "
-                + "max heap %d MiB, %d cpus%n", units, warmup, iterations, Runtime.version(),
-                Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "simple backend, %d units, parallel threshold %d B, >= %d warm-up + %d measured "
+                + "iterations, JDK %s, max heap %d MiB, %d cpus, GC %s%n", units, threshold, warmup, iterations,
+                Runtime.version(), Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors(),
+                ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList());
         System.out.printf(Locale.ROOT, "%-7s %10s | %8s | %8s %6s | %8s %6s | %9s %8s%n", "scale", "MB",
                 "memcpy", "PUT", "×mc", "GET", "×mc", "GET-zc", "mc/zc");
         for (String n : names) {
             Scale s = SCALES.stream().filter(x -> x.name.equals(n)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("unknown scale " + n + "; known: debug, tiny, "
                             + "small, medium"));
-            run(s, units, warmup, iterations);
+            run(s, SimpleStorageConfig.unlimited(units).withParallelThreshold(threshold), warmup, iterations);
         }
     }
 
-    private static void run(Scale s, int units, int warmup, int iterations) {
+    private static void run(Scale s, SimpleStorageConfig config, int warmup, int iterations) {
         Batch batch = workload(s, new Random(42));
         long bytes = batch.byteSize();
         BatchMeta meta = BatchMeta.builder().rows("bench", range(s.rows), new int[s.rows]).build();
@@ -90,7 +94,7 @@ public final class PutGetBenchmark {
         long[] zero = new long[iterations];
         long gcCount = 0;
         long gcMillis = 0;
-        try (SimpleStorageManager m = new SimpleStorageManager(SimpleStorageConfig.unlimited(units))) {
+        try (SimpleStorageManager m = new SimpleStorageManager(config)) {
             BatchMeta readMeta = meta.withSchema(m.put(batch, meta, PutOptions.defaults()).join().schema(), true);
             verify(batch, m.get(readMeta, ReadOptions.copy()).join(), "copying get");
             verify(batch, m.get(readMeta, ReadOptions.zeroCopy()).join(), "zero-copy get");
