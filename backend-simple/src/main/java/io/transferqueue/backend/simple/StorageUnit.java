@@ -114,6 +114,7 @@ final class StorageUnit {
     CompletableFuture<Void> put(PutRequest request, RoutingGroup group, boolean inline) {
         PendingPut p = new PendingPut(request, group);
         if (inline && lock.tryLock()) {
+            listener.inline(index, "put");
             locked(after -> admit(p, after), p.future);
         } else {
             submit("put", p.future, () -> {
@@ -136,6 +137,7 @@ final class StorageUnit {
             completions.add(() -> f.complete(null));
         };
         if (lock.tryLock()) {
+            listener.inline(index, "clear");
             locked(clear, f);
         } else {
             submit("clear", f, () -> {

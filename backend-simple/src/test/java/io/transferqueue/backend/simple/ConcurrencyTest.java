@@ -15,16 +15,33 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConcurrencyTest {
     private static final int THREADS = 8;
     private static final int ROUNDS = 40;
     private static final long SEED = 61;
 
-    @Test
-    void eightThreadsPutGetAndClearConcurrently() throws Exception {
-        try (SimpleStorageManager m = TestData.manager(2)) {
+    @ParameterizedTest(name = "parallel threshold {0}")
+    @ValueSource(longs = {0, SimpleStorageConfig.DEFAULT_PARALLEL_THRESHOLD})
+    void eightThreadsPutGetAndClearConcurrently(long threshold) throws Exception {
+        LongAdder onUnitThreads = new LongAdder();
+        LongAdder onCallers = new LongAdder();
+        UnitListener count = new UnitListener() {
+            @Override
+            public void beforeTask(int unit, String op) {
+                onUnitThreads.increment();
+            }
+
+            @Override
+            public void inline(int unit, String op) {
+                onCallers.increment();
+            }
+        };
+        try (SimpleStorageManager m = new SimpleStorageManager(SimpleStorageConfig.unlimited(2)
+                .withParallelThreshold(threshold), count)) {
             // rows every thread reads while the others churn their own
             Batch shared = TestData.mixed(new Random(SEED), 16);
             BatchMeta sharedMeta = TestData.put(m, shared, metaGen(0, range(1_000_000, 16)));
@@ -45,6 +62,12 @@ class ConcurrencyTest {
             assertThat(m.stats().rows()).isEqualTo(16);
             assertThat(m.stats().bytes()).isEqualTo(sharedBytes(m, sharedMeta));
             assertThat(TestData.get(m, sharedMeta)).isEqualTo(shared);
+        }
+        // the mode's path ran: every put and get on unit threads, or (small batches) on the callers' threads
+        if (threshold == 0) {
+            assertThat(onUnitThreads.sum()).isGreaterThanOrEqualTo(THREADS * ROUNDS * 3L);
+        } else {
+            assertThat(onCallers.sum()).isGreaterThan(THREADS * ROUNDS / 2L);
         }
     }
 
