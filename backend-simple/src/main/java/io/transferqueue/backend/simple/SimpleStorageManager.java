@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * addressed by (partition, global index) and carries its generation; a cell by row and field.
  *
  * <p><b>Threading.</b> Each unit has one thread, {@code tq-simple-unit-<n>}. A put or copying get that moves
- * at least {@code tq.storage.simple.parallel-threshold} bytes (default 256 KiB) is split by unit and each
+ * at least {@code tq.storage.simple.parallel-threshold} bytes (default 4 MiB) is split by unit and each
  * unit's share runs on that unit's thread, so the units of one request copy in parallel (with one unit per
  * core, as parallel as the machine gets); its future completes on the thread of the unit that finishes last,
  * so continuations attached to it run there: do not block in them. Smaller requests run on the caller's

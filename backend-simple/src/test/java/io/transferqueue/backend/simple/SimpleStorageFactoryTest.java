@@ -35,7 +35,7 @@ class SimpleStorageFactoryTest {
         StorageManager m = create(Map.of());
         assertThat(m).isInstanceOf(SimpleStorageManager.class);
         assertThat(((SimpleStorageManager) m).config()).isEqualTo(new SimpleStorageConfig(2, -1, -1, FullPolicy.BLOCK,
-                256 * 1024));
+                4L << 20));
         assertThat(m.stats()).isEqualTo(new StorageStats(0, 0, -1, -1));
         m.close();
         m.close();
