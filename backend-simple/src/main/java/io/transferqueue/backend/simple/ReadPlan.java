@@ -1,0 +1,222 @@
+package io.transferqueue.backend.simple;
+
+import io.transferqueue.data.Batch;
+import io.transferqueue.data.Column;
+import io.transferqueue.data.ColumnKind;
+import io.transferqueue.data.DType;
+import io.transferqueue.data.DenseColumn;
+import io.transferqueue.data.JaggedColumn;
+import io.transferqueue.data.ObjectColumn;
+import io.transferqueue.data.ObjectValues;
+import io.transferqueue.data.Shapes;
+import io.transferqueue.error.DataNotFoundException;
+import io.transferqueue.error.SchemaConflictException;
+import io.transferqueue.error.StaleHandleException;
+import io.transferqueue.meta.BatchMeta;
+import io.transferqueue.meta.FieldSchema;
+import io.transferqueue.meta.RowHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One get: the fields the meta names with their schema, and one output slot per (field, row). Units fill
+ * disjoint slots (their own rows), possibly on different threads; {@link #build()} runs after all of them.
+ */
+final class ReadPlan {
+    private final BatchMeta meta;
+    private final boolean zeroCopy;
+    private final String[] names;
+    private final FieldSchema[] schemas;
+    private final DType[] dtypes;
+    private final int[][] denseShapes;
+    private final int[][] flatShapes;
+    private final int[] ranks;
+    private final ByteBuffer[][] tensors;
+    private final Object[][] objects;
+
+    ReadPlan(BatchMeta meta, boolean zeroCopy) {
+        this.meta = meta;
+        this.zeroCopy = zeroCopy;
+        Map<String, FieldSchema> schema = meta.schema();
+        int nf = schema.size();
+        int n = meta.size();
+        names = new String[nf];
+        schemas = new FieldSchema[nf];
+        dtypes = new DType[nf];
+        denseShapes = new int[nf][];
+        flatShapes = new int[nf][];
+        ranks = new int[nf];
+        tensors = new ByteBuffer[nf][];
+        objects = new Object[nf][];
+        int f = 0;
+        for (Map.Entry<String, FieldSchema> e : schema.entrySet()) {
+            FieldSchema s = e.getValue();
+            names[f] = e.getKey();
+            schemas[f] = s;
+            dtypes[f] = s.dtype();
+            ranks[f] = s.rank();
+            switch (s.kind()) {
+                case DENSE:
+                    denseShapes[f] = s.rowShape();
+                    tensors[f] = new ByteBuffer[n];
+                    break;
+                case JAGGED:
+                    flatShapes[f] = s.flatShapes();
+                    tensors[f] = new ByteBuffer[n];
+                    break;
+                default:
+                    objects[f] = new Object[n];
+                    break;
+            }
+            f++;
+        }
+    }
+
+    boolean hasFields() {
+        return names.length > 0;
+    }
+
+    /** Payload bytes this read moves, from the schema (object values counted at 64 bytes each). */
+    long estimatedBytes() {
+        long n = 0;
+        int rows = meta.size();
+        for (int f = 0; f < names.length; f++) {
+            if (objects[f] != null) {
+                n += 64L * rows;
+            } else if (denseShapes[f] != null) {
+                n += (long) rows * schemas[f].rowByteSize(0);
+            } else {
+                for (int i = 0; i < rows; i++) {
+                    n += schemas[f].rowByteSize(i);
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Fills the slots of the rows at {@code positions} from {@code unit}. Safe on any thread: rows are
+     * immutable and read from a concurrent map.
+     *
+     * @throws StaleHandleException if the unit holds a newer generation of a row
+     * @throws DataNotFoundException naming global index, generation and field of a missing cell
+     * @throws SchemaConflictException if a stored cell contradicts the schema of the meta
+     */
+    void readRows(StorageUnit unit, int[] positions) {
+        // rows of one put share a layout: remember where each field was in the last one seen
+        RowLayout[] lastLayout = new RowLayout[names.length];
+        int[] lastIndex = new int[names.length];
+        for (int pos : positions) {
+            long gi = meta.globalIndex(pos);
+            int gen = meta.generation(pos);
+            StoredRow row = unit.row(meta.partition(pos), gi);
+            if (row == null || row.generation() < gen) {
+                throw notFound(meta.handle(pos), names[0], unit.index());
+            }
+            if (row.generation() > gen) {
+                throw stale(meta.handle(pos), row.generation(), unit.index(), "nothing was read");
+            }
+            RowLayout layout = row.layout();
+            for (int f = 0; f < names.length; f++) {
+                int i;
+                if (layout == lastLayout[f]) {
+                    i = lastIndex[f];
+                } else {
+                    i = layout.indexOf(names[f]);
+                    lastLayout[f] = layout;
+                    lastIndex[f] = i;
+                }
+                if (i < 0) {
+                    throw notFound(meta.handle(pos), names[f], unit.index());
+                }
+                fill(f, pos, layout, i, row.cell(i));
+            }
+        }
+    }
+
+    private void fill(int f, int pos, RowLayout layout, int i, Object cell) {
+        if (objects[f] != null) {
+            if (!layout.isObject(i)) {
+                throw conflict(f, pos, layout.describe(i, cell));
+            }
+            objects[f][pos] = detach(((Cells.Value) cell).value());
+            return;
+        }
+        if (layout.isObject(i) || layout.dtype(i) != dtypes[f] || !shapeMatches(f, pos, layout, i, cell)) {
+            throw conflict(f, pos, layout.describe(i, cell));
+        }
+        ByteBuffer stored = Cells.data(cell);
+        // zero-copy: a view from the buffer's fields (the array itself is not touched); copy: a fresh exact-size
+        // array filled by clone, which the JIT does not zero first
+        ByteBuffer b = zeroCopy ? stored.asReadOnlyBuffer() : ByteBuffer.wrap(stored.array().clone());
+        tensors[f][pos] = b.order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private boolean shapeMatches(int f, int pos, RowLayout layout, int i, Object cell) {
+        if (denseShapes[f] != null) {
+            return layout.shapeEquals(i, cell, denseShapes[f], 0, denseShapes[f].length);
+        }
+        int r = ranks[f];
+        return layout.shapeEquals(i, cell, flatShapes[f], pos * r, r);
+    }
+
+    /**
+     * An object value readers may own: strings, numbers and immutable containers are shared, but byte arrays
+     * (which cannot be made read-only) are copied for every reader.
+     */
+    private static Object detach(Object v) {
+        if (v == null || v instanceof String || v instanceof Number || v instanceof Boolean) {
+            return v;
+        }
+        return ObjectValues.normalize(v, "stored value");
+    }
+
+    /** The batch of the filled slots, fields in the meta's (sorted) order. */
+    Batch build() {
+        if (names.length == 0) {
+            return Batch.ofSize(meta.size());
+        }
+        Map<String, Column> cols = new LinkedHashMap<>();
+        for (int f = 0; f < names.length; f++) {
+            switch (schemas[f].kind()) {
+                case DENSE:
+                    cols.put(names[f], DenseColumn.ofRows(dtypes[f], denseShapes[f], Arrays.asList(tensors[f])));
+                    break;
+                case JAGGED:
+                    cols.put(names[f], JaggedColumn.ofRows(dtypes[f], ranks[f], flatShapes[f].clone(),
+                            Arrays.asList(tensors[f])));
+                    break;
+                default:
+                    cols.put(names[f], ObjectColumn.ofTrusted(Arrays.asList(objects[f])));
+                    break;
+            }
+        }
+        return Batch.of(cols);
+    }
+
+    private SchemaConflictException conflict(int f, int pos, String stored) {
+        return new SchemaConflictException("row " + meta.handle(pos) + " field '" + names[f] + "': the metadata says "
+                + schemas[f] + describeRow(f, pos) + " but the stored cell is " + stored
+                + "; the metadata does not describe what was put");
+    }
+
+    private String describeRow(int f, int pos) {
+        return schemas[f].kind() == ColumnKind.JAGGED ? " (row shape " + Shapes.toString(schemas[f].rowShape(pos)) + ")"
+                : "";
+    }
+
+    static DataNotFoundException notFound(RowHandle h, String field, int unit) {
+        return new DataNotFoundException("no data for global index " + h.globalIndex() + " generation "
+                + h.generation() + " (row " + h + ") field '" + field + "' in storage unit " + unit
+                + ": never written for this generation, or cleared");
+    }
+
+    static StaleHandleException stale(RowHandle h, int stored, int unit, String consequence) {
+        return new StaleHandleException("stale handle " + h + ": storage unit " + unit + " holds generation " + stored
+                + " of global index " + h.globalIndex() + ", so this row was cleared and its index reused after the "
+                + "metadata was taken; " + consequence + ". Fetch fresh metadata.");
+    }
+}
