@@ -132,7 +132,12 @@ final class QueueClient implements TransferQueueClient {
                     Throwable failure = cause(error);
                     List<String> added = new ArrayList<>(batch.fieldNames());
                     added.removeAll(rows.fieldNames());
-                    CompletableFuture<Void> undo = freshRows ? clearSamples(rows) : removeCells(batch, rows, added);
+                    // the controller never learned these fields, so name them: a key-value store deletes only the
+                    // cells it is told about
+                    CompletableFuture<Void> undo = removeCells(batch, rows, added);
+                    if (freshRows) {
+                        undo = undo.thenCompose(v -> clearSamples(rows));
+                    }
                     return undo.<BatchMeta>handle((v, undoError) -> {
                         if (undoError != null) {
                             failure.addSuppressed(cause(undoError));
