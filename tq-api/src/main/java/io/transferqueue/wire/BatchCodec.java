@@ -29,18 +29,36 @@ public final class BatchCodec {
      * @return the envelope entry for the batch
      */
     public static Map<String, Object> encode(Batch batch, List<ByteBuffer> payloads) {
+        return encode(batch, payloads, false);
+    }
+
+    /**
+     * Describes {@code batch} and appends its tensor buffers to {@code payloads}.
+     *
+     * @param rowFrames send a row-chunked column ({@link DenseColumn#isRowChunked()}) as one payload per row,
+     *     so nothing is copied and the receiver gets one buffer per row; otherwise every tensor column is one
+     *     payload (a row-chunked column is assembled into one buffer first)
+     */
+    public static Map<String, Object> encode(Batch batch, List<ByteBuffer> payloads, boolean rowFrames) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("size", (long) batch.size());
         List<Object> fields = new ArrayList<>(batch.columns().size());
-        batch.columns().forEach((name, column) -> fields.add(encodeColumn(name, column, payloads)));
+        batch.columns().forEach((name, column) -> fields.add(encodeColumn(name, column, payloads, rowFrames)));
         m.put("fields", fields);
         return m;
     }
 
-    private static Map<String, Object> encodeColumn(String name, Column column, List<ByteBuffer> payloads) {
+    private static Map<String, Object> encodeColumn(String name, Column column, List<ByteBuffer> payloads,
+            boolean rowFrames) {
         Map<String, Object> f = SchemaCodec.encode(FieldSchema.of(column));
         f.put("name", name);
-        if (column instanceof DenseColumn d) {
+        if (rowFrames && column.size() > 0 && (column instanceof DenseColumn d && d.isRowChunked()
+                || column instanceof JaggedColumn j && j.isRowChunked())) {
+            f.put("rows", (long) payloads.size());
+            for (int i = 0; i < column.size(); i++) {
+                payloads.add(column instanceof DenseColumn dc ? dc.rowData(i) : ((JaggedColumn) column).rowData(i));
+            }
+        } else if (column instanceof DenseColumn d) {
             f.put("data", (long) payloads.size());
             payloads.add(d.data());
         } else if (column instanceof JaggedColumn j) {
@@ -80,6 +98,9 @@ public final class BatchCodec {
     private static Column decodeColumn(String name, Map<String, Object> f, int size, List<ByteBuffer> payloads) {
         FieldSchema schema = SchemaCodec.decode(f, size);
         try {
+            if (f.containsKey("rows") && schema.kind() != io.transferqueue.data.ColumnKind.OBJECT) {
+                return decodeRows(name, f, size, schema, payloads);
+            }
             switch (schema.kind()) {
                 case DENSE: {
                     ByteBuffer data = Envelope.payload(f, "data", payloads);
@@ -107,5 +128,28 @@ public final class BatchCodec {
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new WireFormatException("field '" + name + "': " + e.getMessage(), e);
         }
+    }
+
+    /** A column sent as one payload per row (consecutive payloads from index {@code rows}). */
+    private static Column decodeRows(String name, Map<String, Object> f, int size, FieldSchema schema,
+            List<ByteBuffer> payloads) {
+        int first = Envelope.getInt(f, "rows", 0, Integer.MAX_VALUE);
+        if ((long) first + size > payloads.size()) {
+            throw new WireFormatException("field '" + name + "': " + size + " row payloads from " + first
+                    + " but the message has " + payloads.size());
+        }
+        List<ByteBuffer> rows = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            ByteBuffer r = payloads.get(first + i).duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            if (r.remaining() != schema.rowByteSize(i)) {
+                throw new WireFormatException("field '" + name + "': row " + i + " payload has " + r.remaining()
+                        + " bytes, its shape needs " + schema.rowByteSize(i));
+            }
+            rows.add(r);
+        }
+        if (schema.kind() == io.transferqueue.data.ColumnKind.DENSE) {
+            return DenseColumn.ofRows(schema.dtype(), schema.rowShape(), rows);
+        }
+        return JaggedColumn.ofRows(schema.dtype(), schema.rank(), schema.flatShapes(), rows);
     }
 }

@@ -85,6 +85,7 @@ public final class RpcClient implements AutoCloseable {
         boolean ready;
         long helloId;
         int attempts;
+        long connectingSince;
         final java.util.ArrayDeque<Outgoing> waiting = new java.util.ArrayDeque<>();
 
         Peer(String address) {
@@ -330,6 +331,17 @@ public final class RpcClient implements AutoCloseable {
             peers.remove(p.address);
             return;
         }
+        if (System.nanoTime() - p.connectingSince > settings.timeout().toNanos()) {
+            BackendUnavailableException e = new BackendUnavailableException("cannot reach " + p.address
+                    + ": no answer to the connection handshake within " + settings.timeout() + "; the peer may be down");
+            for (Outgoing o : p.waiting) {
+                fail(o.id, e);
+            }
+            p.waiting.clear();
+            closeSocket(p);
+            peers.remove(p.address);
+            return;
+        }
         LOG.debug("{}: no HELLO answer from {} yet (attempt {}); reconnecting", name, p.address, p.attempts);
         handshake(p);
     }
@@ -341,6 +353,7 @@ public final class RpcClient implements AutoCloseable {
         Peer p = peers.get(peer);
         if (p == null) {
             p = new Peer(peer);
+            p.connectingSince = System.nanoTime();
             peers.put(peer, p);
             try {
                 handshake(p);

@@ -8,6 +8,7 @@ import io.transferqueue.config.TqConfig;
 import io.transferqueue.spi.StorageContext;
 import io.transferqueue.spi.StorageManager;
 import io.transferqueue.spi.StorageManagerFactory;
+import io.transferqueue.transport.RpcOptions;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,11 @@ public final class SimpleStorageFactory implements StorageManagerFactory {
     public StorageManager create(TqConfig config, StorageContext context) {
         requireNonNull(config, "config is null");
         requireNonNull(context, "context is null");
+        List<String> remote = config.get(SimpleStorageOptions.REMOTE_UNITS);
+        if (remote != null && !remote.isEmpty()) {
+            LOG.info("simple storage for {}: remote units {}", context.instanceId(), remote);
+            return new RemoteSimpleStorageManager(remote, RpcOptions.settings(config));
+        }
         SimpleStorageConfig c = SimpleStorageConfig.from(config);
         LOG.info("simple storage for {}: {}", context.instanceId(), c);
         return new SimpleStorageManager(c);

@@ -46,11 +46,21 @@ public final class SimpleStorageOptions {
                     + "threads and copied in parallel; smaller ones run on the caller's thread, where a hand-off "
                     + "would cost more than the copy. 0 sends every request to the unit threads.");
 
+    /**
+     * Addresses of storage-unit servers ({@code tq storage-unit}); when set, rows go to these units over the
+     * network instead of in-process units. A controller serves this list to its clients.
+     */
+    public static final ConfigOption<List<String>> REMOTE_UNITS = ConfigOption.key(PREFIX + "remote-units")
+            .listType()
+            .noDefaultValue()
+            .description("Comma-separated tcp:// addresses of remote storage units, in routing order (served by the "
+                    + "controller to clients that connect to it); unset: in-process units.");
+
     private SimpleStorageOptions() {
     }
 
     /** Every option of this backend. */
     public static List<ConfigOption<?>> all() {
-        return List.of(UNITS, CAPACITY_ROWS, CAPACITY_BYTES, FULL_POLICY, PARALLEL_THRESHOLD);
+        return List.of(UNITS, CAPACITY_ROWS, CAPACITY_BYTES, FULL_POLICY, PARALLEL_THRESHOLD, REMOTE_UNITS);
     }
 }

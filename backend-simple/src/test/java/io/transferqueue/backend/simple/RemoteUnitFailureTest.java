@@ -1,0 +1,73 @@
+package io.transferqueue.backend.simple;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.transferqueue.config.TqConfig;
+import io.transferqueue.data.Batch;
+import io.transferqueue.data.Tensor;
+import io.transferqueue.error.BackendUnavailableException;
+import io.transferqueue.meta.BatchMeta;
+import io.transferqueue.spi.PutOptions;
+import io.transferqueue.spi.ReadOptions;
+import io.transferqueue.spi.StorageContext;
+import io.transferqueue.spi.StorageManager;
+import io.transferqueue.transport.RpcOptions;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class RemoteUnitFailureTest {
+    private static BatchMeta rows(long... gis) {
+        return BatchMeta.builder().rows("p", gis, new int[gis.length]).build();
+    }
+
+    private static Batch data(int n) {
+        float[] v = new float[n * 2];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i;
+        }
+        return Batch.builder().dense("x", Tensor.of(v, n, 2)).build();
+    }
+
+    @Test
+    void aRemotePutSendsOneFramePerRowAndTheUnitKeepsThemWithoutCopying() throws Exception {
+        try (SimpleUnitServer u = SimpleUnitServer.start("tcp://127.0.0.1:0", TqConfig.defaults());
+                StorageManager m = new SimpleStorageFactory().create(TqConfig.defaults()
+                        .with(SimpleStorageOptions.REMOTE_UNITS.key(), u.endpoint()),
+                        StorageContext.of("t", getClass().getClassLoader()))) {
+            m.put(data(4), rows(0, 1, 2, 3), PutOptions.defaults()).get(10, TimeUnit.SECONDS);
+            assertThat(u.adoptedBytes()).isEqualTo(4 * 2 * 4);
+            assertThat(u.copiedBytes()).isZero();
+            assertThat(u.stats().rows()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aKilledUnitFailsTheRequestsThatTouchItNamingItWhileTheOtherUnitKeepsWorking() throws Exception {
+        SimpleUnitServer u0 = SimpleUnitServer.start("tcp://127.0.0.1:0", TqConfig.defaults());
+        SimpleUnitServer u1 = SimpleUnitServer.start("tcp://127.0.0.1:0", TqConfig.defaults());
+        String dead = u1.endpoint();
+        TqConfig cfg = TqConfig.defaults().with(SimpleStorageOptions.REMOTE_UNITS.key(), u0.endpoint() + "," + dead)
+                .with(RpcOptions.TIMEOUT, Duration.ofMillis(800));
+        try (StorageManager m = new SimpleStorageFactory().create(cfg, StorageContext.of("t", getClass().getClassLoader()))) {
+            BatchMeta both = rows(0, 1, 2, 3);
+            m.put(data(4), both, PutOptions.defaults()).get(10, TimeUnit.SECONDS);
+            assertThat(m.get(both.withFields(data(4), true), ReadOptions.copy()).get(10, TimeUnit.SECONDS))
+                    .isEqualTo(data(4));
+            u1.close();
+            BatchMeta evenOnly = rows(0, 2).withFields(data(2), true);
+            assertThatThrownBy(() -> m.get(both.withFields(data(4), true), ReadOptions.copy()).get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(BackendUnavailableException.class)
+                    .hasMessageContaining(dead);
+            assertThatThrownBy(() -> m.put(data(2), rows(5, 7), PutOptions.defaults()).get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(BackendUnavailableException.class).hasMessageContaining(dead);
+            assertThat(m.get(evenOnly, ReadOptions.copy()).get(10, TimeUnit.SECONDS)).isEqualTo(data(4).rows(0, 2));
+            m.put(data(2), rows(8, 10), PutOptions.defaults()).get(10, TimeUnit.SECONDS);
+        } finally {
+            u0.close();
+            u1.close();
+        }
+    }
+}
