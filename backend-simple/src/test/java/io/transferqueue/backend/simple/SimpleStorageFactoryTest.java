@@ -58,7 +58,7 @@ class SimpleStorageFactoryTest {
         assertThat(f.name()).isEqualTo("simple");
         assertThat(f.options()).extracting(ConfigOption::key).containsExactly("tq.storage.simple.units",
                 "tq.storage.simple.capacity-rows", "tq.storage.simple.capacity-bytes", "tq.storage.simple.full-policy",
-                "tq.storage.simple.parallel-threshold");
+                "tq.storage.simple.parallel-threshold", "tq.storage.simple.remote-units");
         assertThat(f.options()).allSatisfy(o -> assertThat(o.description()).isNotBlank());
     }
 
