@@ -352,6 +352,13 @@ public final class Controller implements AutoCloseable {
             Waiter w = new Waiter(r, f);
             h.waiters.addLast(w);
             w.timeout = timer.schedule(() -> expire(r.partition(), w), r.maxWait().toNanos(), TimeUnit.NANOSECONDS);
+            // a cancelled fetch leaves the queue at once and can never consume rows
+            f.whenComplete((v, t) -> {
+                if (f.isCancelled()) {
+                    w.timeout.cancel(false);
+                    expire(r.partition(), w);
+                }
+            });
             return f;
         } finally {
             unlock(h);
@@ -1261,6 +1268,24 @@ public final class Controller implements AutoCloseable {
             try {
                 if (h.partition != null) {
                     n += h.partition.heapBytes();
+                }
+            } finally {
+                h.lock.unlock();
+            }
+        }
+        return n;
+    }
+
+    /** Fetches parked waiting for rows, over all partitions (for status displays and tests). */
+    public int waitingFetches() {
+        int n = 0;
+        for (Holder h : holders.values()) {
+            h.lock.lock();
+            try {
+                for (Waiter w : h.waiters) {
+                    if (!w.future.isDone()) {
+                        n++;
+                    }
                 }
             } finally {
                 h.lock.unlock();

@@ -82,7 +82,16 @@ public final class ControllerServer implements AutoCloseable {
         switch (req.type()) {
             case Protocol.GET_META: {
                 GetMetaRequest r = RpcCodecs.request(b);
-                return controller.getMeta(r).thenApply(m -> reply(req, "meta", RpcCodecs.metaForClient(m)));
+                CompletableFuture<io.transferqueue.meta.BatchMeta> fetch = controller.getMeta(r);
+                CompletableFuture<WireMessage> answer = fetch.thenApply(m -> reply(req, "meta",
+                        RpcCodecs.metaForClient(m)));
+                // a client that gives up cancels the answer: stop the parked fetch so it consumes nothing later
+                answer.whenComplete((v, t) -> {
+                    if (answer.isCancelled()) {
+                        fetch.cancel(false);
+                    }
+                });
+                return answer;
             }
             case Protocol.NOTIFY:
                 controller.notifyProduced(RpcCodecs.notice(b));

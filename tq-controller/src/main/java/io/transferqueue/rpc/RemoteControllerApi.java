@@ -67,7 +67,15 @@ public final class RemoteControllerApi implements ControllerApi {
 
     private <T> CompletableFuture<T> call(int type, Map<String, Object> body, Duration timeout,
             Function<Map<String, Object>, T> decode) {
-        return rpc.call(address, type, body, List.of(), timeout).thenApply((WireMessage r) -> decode.apply(r.body()));
+        CompletableFuture<WireMessage> call = rpc.call(address, type, body, List.of(), timeout);
+        CompletableFuture<T> out = call.thenApply((WireMessage r) -> decode.apply(r.body()));
+        // cancelling the caller's future cancels the call, which tells the controller to stop (a parked fetch)
+        out.whenComplete((v, t) -> {
+            if (out.isCancelled()) {
+                call.cancel(false);
+            }
+        });
+        return out;
     }
 
     private static Map<String, Object> body(Object... kv) {

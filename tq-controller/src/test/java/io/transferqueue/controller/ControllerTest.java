@@ -112,6 +112,15 @@ class ControllerTest {
     }
 
     @Test
+    void aCancelledWaitingFetchConsumesNothing() {
+        CompletableFuture<BatchMeta> waiting = c.getMeta(Fixtures.waitingFetch("p", "t", 2, "x"));
+        assertThat(waiting.cancel(true)).isTrue();
+        BatchMeta rows = insert(c, "p", 2);
+        produce(c, rows, "x");
+        assertThat(fetch(c, "p", "t", 2, "x").globalIndexes()).containsExactly(rows.globalIndexes());
+    }
+
+    @Test
     void waitersAreServedFirstInFirstOut() throws Exception {
         CompletableFuture<BatchMeta> first = c.getMeta(Fixtures.waitingFetch("p", "t", 2, "x"));
         CompletableFuture<BatchMeta> second = c.getMeta(Fixtures.waitingFetch("p", "t", 2, "x"));

@@ -19,6 +19,12 @@ public final class Protocol {
     /** Handshake: body {@code {protocol, role}}; answered with the server's {@code {protocol, role}}. */
     public static final int HELLO = 1;
 
+    /**
+     * The caller gave up on its request {@code requestId} (body {@code {requestId}}): the server cancels the
+     * request's future if it is still running (e.g. a parked fetch). Not answered.
+     */
+    public static final int CANCEL = 19;
+
     // controller protocol
     public static final int GET_META = 2;
     public static final int NOTIFY = 3;
@@ -51,6 +57,7 @@ public final class Protocol {
     public static String name(int type) {
         switch (type) {
             case HELLO: return "HELLO";
+            case CANCEL: return "CANCEL";
             case GET_META: return "GET_META";
             case NOTIFY: return "NOTIFY";
             case BEGIN_CLEAR: return "BEGIN_CLEAR";

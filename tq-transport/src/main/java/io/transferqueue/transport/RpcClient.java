@@ -101,6 +101,8 @@ public final class RpcClient implements AutoCloseable {
         final int type;
         final CompletableFuture<WireMessage> future;
         ScheduledFuture<?> timeout;
+        /** The connection the request was sent or queued on (set by the I/O thread). */
+        volatile Peer connection;
 
         Pending(String peer, int type, CompletableFuture<WireMessage> future) {
             this.peer = peer;
@@ -177,6 +179,13 @@ public final class RpcClient implements AutoCloseable {
         }
         Pending p = new Pending(address, type, f);
         pending.put(id, p);
+        f.whenComplete((r, t) -> {
+            if (f.isCancelled() && pending.remove(id) != null) {
+                p.timeout.cancel(false);
+                tasks.add(() -> cancelRemote(p, id));
+                wake();
+            }
+        });
         p.timeout = timer.schedule(() -> expire(id), timeout.toNanos(), TimeUnit.NANOSECONDS);
         tasks.add(() -> send(id, address, frames));
         wake();
@@ -206,10 +215,16 @@ public final class RpcClient implements AutoCloseable {
         if (p == null) {
             return;
         }
+        // drop the connection this request used (not a newer one a later call may already have opened)
+        tasks.add(() -> {
+            Peer used = p.connection;
+            if (used != null && peers.get(p.peer) == used) {
+                dropPeer(p.peer, "a request to it timed out");
+            }
+        });
+        wake();
         complete(p, null, new BackendUnavailableException("no answer from " + p.peer + " to "
                 + Protocol.name(p.type) + " within the deadline; the peer may be down"));
-        tasks.add(() -> dropPeer(p.peer, "a request to it timed out"));
-        wake();
     }
 
     private void complete(Pending p, WireMessage value, Throwable error) {
@@ -347,7 +362,8 @@ public final class RpcClient implements AutoCloseable {
     }
 
     private void send(long id, String peer, List<ByteBuffer> frames) {
-        if (!pending.containsKey(id)) {
+        Pending request = pending.get(id);
+        if (request == null) {
             return;
         }
         Peer p = peers.get(peer);
@@ -363,6 +379,7 @@ public final class RpcClient implements AutoCloseable {
                 return;
             }
         }
+        request.connection = p;
         if (p.ready) {
             if (!sendFrames(p, frames)) {
                 fail(id, new BackendUnavailableException("cannot send to " + peer + ": its queue is full ("
@@ -385,6 +402,22 @@ public final class RpcClient implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** Tells the peer to stop request {@code id} (if it was sent on the connection still open). */
+    private void cancelRemote(Pending p, long id) {
+        Peer used = p.connection;
+        if (used == null || peers.get(p.peer) != used) {
+            return;
+        }
+        if (!used.ready) {
+            used.waiting.removeIf(o -> o.id == id);
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("requestId", id);
+        sendFrames(used, WireCodec.encode(new WireMessage(Protocol.CANCEL, ids.getAndIncrement(), 0, body, List.of()),
+                settings.encoding()));
     }
 
     private void fail(long id, Throwable error) {

@@ -61,6 +61,8 @@ public final class RpcServer implements AutoCloseable {
     private final String endpoint;
     private final Thread io;
     private final AtomicLong malformed = new AtomicLong();
+    /** Requests still running, by peer identity and request id (I/O thread and completing threads). */
+    private final Map<String, CompletableFuture<WireMessage>> inflight = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong served = new AtomicLong();
     private volatile boolean running = true;
 
@@ -205,6 +207,14 @@ public final class RpcServer implements AutoCloseable {
             send(identity, hello(request));
             return;
         }
+        if (request.type() == Protocol.CANCEL) {
+            Object id = request.body().get("requestId");
+            CompletableFuture<WireMessage> target = id instanceof Long l ? inflight.remove(key(identity, l)) : null;
+            if (target != null) {
+                target.cancel(false);
+            }
+            return;
+        }
         CompletableFuture<WireMessage> f;
         try {
             f = handler.handle(request);
@@ -215,9 +225,14 @@ public final class RpcServer implements AutoCloseable {
             send(identity, result(request, f));
         } else {
             CompletableFuture<WireMessage> later = f;
+            String key = key(identity, request.requestId());
+            inflight.put(key, later);
             later.whenComplete((r, t) -> {
-                outbound.add(new Outbound(identity, result(request, later)));
-                wake();
+                inflight.remove(key, later);
+                if (!later.isCancelled()) {
+                    outbound.add(new Outbound(identity, result(request, later)));
+                    wake();
+                }
             });
         }
     }
@@ -259,6 +274,10 @@ public final class RpcServer implements AutoCloseable {
         } catch (WireFormatException unreadable) {
             LOG.debug("{}: dropped an undecodable message: {}", name, e.getMessage());
         }
+    }
+
+    private static String key(byte[] identity, long requestId) {
+        return java.util.HexFormat.of().formatHex(identity) + ":" + requestId;
     }
 
     /** Sends on the I/O thread. */

@@ -138,6 +138,32 @@ class RpcTest {
         }
     }
 
+    /**
+     * A raw DEALER whose connection is proven live by a HELLO round trip (with jeromq 0.6.0 a fresh connection
+     * can stay silent; the real client handshakes the same way).
+     */
+    static ZMQ.Socket liveRawSocket(ZContext ctx, String endpoint) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            ZMQ.Socket raw = ctx.createSocket(SocketType.DEALER);
+            raw.setLinger(0);
+            raw.setReceiveTimeOut(1000);
+            raw.connect(endpoint);
+            for (ByteBuffer f : WireCodec.encode(WireMessage.of(Protocol.HELLO, 1, Map.of("protocol",
+                    (long) Protocol.VERSION)), Encoding.PACKED)) {
+                raw.send(f.array(), 0);
+            }
+            if (raw.recv() != null) {
+                while (raw.hasReceiveMore()) {
+                    raw.recv();
+                }
+                raw.setReceiveTimeOut(5000);
+                return raw;
+            }
+            raw.close();
+        }
+        throw new AssertionError("no live connection to " + endpoint);
+    }
+
     @Test
     void garbageTruncatedAndOversizedFramesNeverStopTheServer() throws Exception {
         RpcSettings small = new RpcSettings(Duration.ofSeconds(30), 64 * 1024, 100, Encoding.FRAMES);
@@ -145,10 +171,7 @@ class RpcTest {
                 CompletableFuture.completedFuture(new WireMessage(req.type(), req.requestId(), 0, req.body(), List.of())));
                 ZContext ctx = new ZContext();
                 RpcClient client = RpcClient.create("test", RpcSettings.defaults())) {
-            ZMQ.Socket raw = ctx.createSocket(SocketType.DEALER);
-            raw.setLinger(0);
-            raw.connect(server.endpoint());
-            raw.setReceiveTimeOut(5000);
+            ZMQ.Socket raw = liveRawSocket(ctx, server.endpoint());
             Random rnd = new Random(7);
             for (int i = 0; i < 200; i++) {
                 byte[] junk = new byte[rnd.nextInt(64)];
