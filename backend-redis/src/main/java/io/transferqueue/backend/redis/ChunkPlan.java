@@ -15,15 +15,15 @@ final class ChunkPlan {
     /** Hash slots of Redis Cluster. */
     static final int SLOTS = 16384;
 
-    /** One command's keys (indexes into the operation's key list) and their bytes. */
-    record Chunk(int[] indexes, long bytes) {
+    /** One command's keys (indexes into the operation's key list), their bytes, and their slot (-1: standalone). */
+    record Chunk(int[] indexes, long bytes, int slot) {
         int size() {
             return indexes.length;
         }
 
         @Override
         public String toString() {
-            return "Chunk" + Arrays.toString(indexes) + "(" + bytes + " bytes)";
+            return "Chunk" + Arrays.toString(indexes) + "(" + bytes + " bytes" + (slot < 0 ? "" : ", slot " + slot) + ")";
         }
     }
 
@@ -49,7 +49,7 @@ final class ChunkPlan {
         List<Chunk> out = new ArrayList<>();
         int start = 0;
         while (start < n) {
-            int slot = slots == null ? 0 : slots[order[start]];
+            int slot = slots == null ? -1 : slots[order[start]];
             long bytes = bytesOf.applyAsLong(order[start]);
             int end = start + 1;
             while (end < n && end - start < maxKeys && (slots == null || slots[order[end]] == slot)) {
@@ -60,7 +60,7 @@ final class ChunkPlan {
                 bytes += b;
                 end++;
             }
-            out.add(new Chunk(Arrays.copyOfRange(order, start, end), bytes));
+            out.add(new Chunk(Arrays.copyOfRange(order, start, end), bytes, slot));
             start = end;
         }
         return out;

@@ -1,7 +1,6 @@
 package io.transferqueue.backend.redis;
 
 import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.protocol.AsyncCommand;
 import io.transferqueue.backend.redis.ChunkPlan.Chunk;
 import io.netty.util.Timeout;
@@ -35,6 +34,14 @@ final class PipelinedOperation {
     /** Bytes counted per key on top of its key and value bytes (command framing), for the window. */
     static final int PER_KEY_WEIGHT = 64;
 
+    /**
+     * Sends commands (never blocking; a failure to send is reported by completing the commands exceptionally).
+     * {@code chunks.get(i)} is the chunk of {@code commands.get(i)}.
+     */
+    interface Dispatcher {
+        void dispatch(List<Chunk> chunks, List<AsyncCommand<String, ByteBuffer, ?>> commands);
+    }
+
     /** Builds the command of one chunk; {@code abandoned} turns true once the operation failed. */
     interface CommandFactory {
         AsyncCommand<String, ByteBuffer, ?> command(Chunk chunk, BooleanSupplier abandoned);
@@ -43,7 +50,7 @@ final class PipelinedOperation {
     private record Sent(Chunk chunk, AsyncCommand<String, ByteBuffer, ?> command, long weight) {
     }
 
-    private final StatefulConnection<String, ByteBuffer> connection;
+    private final Dispatcher dispatcher;
     private final Timer timer;
     private final List<Chunk> chunks;
     private final CommandFactory factory;
@@ -61,9 +68,9 @@ final class PipelinedOperation {
     private long lastProgress;
     private Timeout watchdog;
 
-    PipelinedOperation(StatefulConnection<String, ByteBuffer> connection, Timer timer, List<Chunk> chunks,
-            CommandFactory factory, long windowBytes, Duration idleTimeout) {
-        this.connection = connection;
+    PipelinedOperation(Dispatcher dispatcher, Timer timer, List<Chunk> chunks, CommandFactory factory,
+            long windowBytes, Duration idleTimeout) {
+        this.dispatcher = dispatcher;
         this.timer = timer;
         this.chunks = chunks;
         this.factory = factory;
@@ -123,12 +130,14 @@ final class PipelinedOperation {
             return;
         }
         List<AsyncCommand<String, ByteBuffer, ?>> commands = new ArrayList<>(batch.size());
+        List<Chunk> sentChunks = new ArrayList<>(batch.size());
         for (Sent s : batch) {
             s.command.whenComplete((r, e) -> onComplete(s, e));
             commands.add(s.command);
+            sentChunks.add(s.chunk);
         }
         try {
-            connection.dispatch(commands);
+            dispatcher.dispatch(sentChunks, commands);
         } catch (RuntimeException | Error e) {
             for (AsyncCommand<String, ByteBuffer, ?> c : commands) {
                 c.completeExceptionally(e);

@@ -13,6 +13,11 @@ import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.Partitions;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.transferqueue.backend.redis.ChunkPlan.Chunk;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.netty.util.Timer;
@@ -24,9 +29,14 @@ import io.transferqueue.spi.StorageContext;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -123,7 +133,9 @@ final class RedisConnections implements AutoCloseable {
                     ownClient = true;
                 }
                 client = c;
-                connection = c.connect(ByteBufferCodec.INSTANCE);
+                StatefulRedisClusterConnection<String, ByteBuffer> cc = c.connect(ByteBufferCodec.INSTANCE);
+                connection = cc;
+                connectMasters(cc, config.commandTimeout());
             } else {
                 Optional<RedisClient> lent = context.resource(RedisClient.class);
                 RedisClient c;
@@ -159,6 +171,28 @@ final class RedisConnections implements AutoCloseable {
         }
         return new RedisConnections(where, config.cluster(), threadPrefix, ownResources, client, ownClient, connection,
                 connection.getResources().timer(), config.commandTimeout());
+    }
+
+    /**
+     * Opens the connection to every master now (waiting up to {@code timeout}), so the first commands and users of
+     * the unwrapped connection find them open. A master that cannot be reached is left to the operations, which
+     * report it.
+     */
+    private static void connectMasters(StatefulRedisClusterConnection<String, ByteBuffer> c, Duration timeout) {
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        for (RedisClusterNode n : c.getPartitions()) {
+            if (n.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                pending.add(c.getConnectionAsync(n.getUri().getHost(), n.getUri().getPort()));
+            }
+        }
+        try {
+            CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0])).get(timeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("redis backend: not every cluster master could be connected to at start: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String threadPrefix() {
@@ -253,6 +287,59 @@ final class RedisConnections implements AutoCloseable {
 
     StatefulConnection<String, ByteBuffer> connection() {
         return connection;
+    }
+
+    /**
+     * Sends commands without blocking. Standalone: all at once (one flush). Cluster: each command through the
+     * cluster connection, which routes it to its slot's master and follows redirects, but only once the
+     * connection to that master exists: Lettuce rejects a command for a master whose connection is still being
+     * opened when commands are rejected while disconnected, and its batch dispatch would block this (possibly I/O)
+     * thread while opening it.
+     */
+    void dispatch(List<Chunk> chunks, List<AsyncCommand<String, ByteBuffer, ?>> commands) {
+        if (!(connection instanceof StatefulRedisClusterConnection)) {
+            connection.dispatch(commands);
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        StatefulRedisClusterConnection<String, ByteBuffer> c = (StatefulRedisClusterConnection<String, ByteBuffer>) connection;
+        Partitions partitions = c.getPartitions();
+        Map<RedisClusterNode, List<AsyncCommand<String, ByteBuffer, ?>>> byMaster = new LinkedHashMap<>();
+        for (int i = 0; i < commands.size(); i++) {
+            int slot = chunks.get(i).slot();
+            RedisClusterNode master = slot < 0 ? null : partitions.getMasterBySlot(slot);
+            if (master == null) {
+                dispatchOne(c, commands.get(i)); // Lettuce fails it with the reason (no master for the slot)
+            } else {
+                byMaster.computeIfAbsent(master, m -> new ArrayList<>()).add(commands.get(i));
+            }
+        }
+        byMaster.forEach((master, cmds) -> {
+            CompletableFuture<?> open;
+            try {
+                open = c.getConnectionAsync(master.getUri().getHost(), master.getUri().getPort());
+            } catch (RuntimeException e) {
+                cmds.forEach(x -> x.completeExceptionally(e));
+                return;
+            }
+            open.whenComplete((nodeConnection, e) -> {
+                for (AsyncCommand<String, ByteBuffer, ?> x : cmds) {
+                    if (e != null) {
+                        x.completeExceptionally(e);
+                    } else {
+                        dispatchOne(c, x);
+                    }
+                }
+            });
+        });
+    }
+
+    private static void dispatchOne(StatefulConnection<String, ByteBuffer> c, AsyncCommand<String, ByteBuffer, ?> x) {
+        try {
+            c.dispatch(x);
+        } catch (RuntimeException e) {
+            x.completeExceptionally(e);
+        }
     }
 
     /** Where operations schedule their idle timeouts (the client resources' timer). */

@@ -308,7 +308,7 @@ public final class RedisKvStorageClient implements KvStorageClient {
             Supplier<T> result) {
         CompletableFuture<T> out = new CompletableFuture<>();
         try {
-            PipelinedOperation op = new PipelinedOperation(connections.connection(), connections.timer(), chunks,
+            PipelinedOperation op = new PipelinedOperation(connections::dispatch, connections.timer(), chunks,
                     factory, windowBytes, config.commandTimeout());
             op.start().whenComplete((v, e) -> {
                 if (e != null) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.Command;
@@ -12,11 +11,9 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.netty.util.HashedWheelTimer;
 import io.transferqueue.backend.redis.ChunkPlan.Chunk;
-import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The window, failure and timeout rules of one pipelined operation, over a connection the test answers by hand. */
+/** The window, failure and timeout rules of one pipelined operation, over a dispatcher the test answers by hand. */
 class PipelinedOperationTest {
     private final HashedWheelTimer timer = new HashedWheelTimer(r -> {
         Thread t = new Thread(r, "test-timer");
@@ -43,34 +40,25 @@ class PipelinedOperationTest {
         timer.stop();
     }
 
-    @SuppressWarnings("unchecked")
-    private StatefulConnection<String, ByteBuffer> connection() {
-        return (StatefulConnection<String, ByteBuffer>) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {StatefulConnection.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("dispatch") && args[0] instanceof Collection<?> c) {
-                        dispatches.incrementAndGet();
-                        if (dispatchFailure != null) {
-                            throw dispatchFailure;
-                        }
-                        for (Object o : c) {
-                            sent.add((AsyncCommand<String, ByteBuffer, ?>) o);
-                        }
-                        return c;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
+    private void dispatch(List<Chunk> chunks, List<AsyncCommand<String, ByteBuffer, ?>> commands) {
+        assertThat(chunks).hasSameSizeAs(commands);
+        dispatches.incrementAndGet();
+        if (dispatchFailure != null) {
+            throw dispatchFailure;
+        }
+        sent.addAll(commands);
     }
 
     private static List<Chunk> chunks(int n, long bytes) {
         List<Chunk> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(new Chunk(new int[] {i}, bytes));
+            out.add(new Chunk(new int[] {i}, bytes, -1));
         }
         return out;
     }
 
     private PipelinedOperation op(List<Chunk> chunks, long window, Duration idle) {
-        return new PipelinedOperation(connection(), timer, chunks, (c, abandoned) -> new AsyncCommand<>(new Command<>(
+        return new PipelinedOperation(this::dispatch, timer, chunks, (c, abandoned) -> new AsyncCommand<>(new Command<>(
                 CommandType.SET, new StatusOutput<>(ByteBufferCodec.INSTANCE), new CommandArgs<>(ByteBufferCodec.INSTANCE))),
                 window, idle);
     }
@@ -83,7 +71,7 @@ class PipelinedOperationTest {
 
     @Test
     void commandsAreSentInAWindowAndTheNextGoAsRepliesArrive() throws Exception {
-        long w = PipelinedOperation.weight(new Chunk(new int[] {0}, 1000));
+        long w = PipelinedOperation.weight(new Chunk(new int[] {0}, 1000, -1));
         CompletableFuture<Void> done = op(chunks(10, 1000), 3 * w, Duration.ofSeconds(30)).start();
 
         assertThat(sent).as("the first window").hasSize(3);
@@ -131,7 +119,7 @@ class PipelinedOperationTest {
 
     @Test
     void aFailureInTheFirstWindowStopsTheRest() {
-        long w = PipelinedOperation.weight(new Chunk(new int[] {0}, 10));
+        long w = PipelinedOperation.weight(new Chunk(new int[] {0}, 10, -1));
         CompletableFuture<Void> done = op(chunks(6, 10), 2 * w, Duration.ofSeconds(30)).start();
 
         sent.get(0).completeExceptionally(new RedisException("Currently not connected. Commands are rejected."));
