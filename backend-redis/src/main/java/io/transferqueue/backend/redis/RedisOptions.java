@@ -86,11 +86,13 @@ public final class RedisOptions {
     /** Value bytes per command. */
     public static final ConfigOption<DataSize> MAX_BATCH_SIZE = ConfigOption.key(PREFIX + "max-batch-size")
             .dataSizeType()
-            .defaultValue(DataSize.ofMebibytes(4))
+            .defaultValue(DataSize.ofMebibytes(1))
             .validate(s -> s.bytes() >= 1024 && s.bytes() <= (1L << 30), "must be between 1KiB and 1GiB")
             .description("Most key and value bytes in one MSET/MGET command: larger batches are split into "
                     + "several pipelined commands (at most 4 of these sizes in flight per operation), so no command "
-                    + "holds the server or a buffer for long. A single value larger than this goes alone.");
+                    + "holds the server or a buffer for long and Netty can encode it into pooled memory; commands of "
+                    + "several MiB each get fresh buffers and were up to 5x slower here. A single value larger than "
+                    + "this goes alone.");
 
     private RedisOptions() {
     }

@@ -28,7 +28,7 @@ class RedisConfigTest {
         assertThat(c.keyPrefix()).isEqualTo("tq:");
         assertThat(c.commandTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.ttl()).isNull();
-        assertThat(c.maxBatchBytes()).isEqualTo(4L << 20);
+        assertThat(c.maxBatchBytes()).isEqualTo(1L << 20);
         assertThat(c.username()).isNull();
         assertThat(c.password()).isNull();
     }
