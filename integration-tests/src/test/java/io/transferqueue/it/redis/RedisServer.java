@@ -94,7 +94,7 @@ final class RedisServer implements AutoCloseable {
             if (!p.isAlive()) {
                 throw new IOException("redis-server on port " + port + " exited with " + p.exitValue() + ": " + log());
             }
-            if (Resp.ping(port)) {
+            if (Resp.isUp(port)) {
                 return;
             }
             sleep(20);

@@ -9,6 +9,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A minimal Redis client for test plumbing (is the server up, is the cluster ok): one command per connection,
@@ -25,35 +27,53 @@ final class Resp {
      * @throws IOException if nothing answers within a second
      */
     static String call(int port, String... args) throws IOException {
+        return calls(port, List.of(args)).get(0);
+    }
+
+    /**
+     * Sends the commands one after the other on one connection (e.g. AUTH, SELECT, then a command) and returns
+     * every reply.
+     */
+    @SafeVarargs
+    static List<String> calls(int port, List<String>... commands) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
             s.setSoTimeout(2000);
             OutputStream out = s.getOutputStream();
-            StringBuilder sb = new StringBuilder().append('*').append(args.length).append("\r\n");
-            for (String a : args) {
-                byte[] b = a.getBytes(StandardCharsets.UTF_8);
-                sb.append('$').append(b.length).append("\r\n").append(a).append("\r\n");
-            }
-            out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
             InputStream in = new BufferedInputStream(s.getInputStream());
-            String line = readLine(in);
-            if (line.startsWith("$")) {
-                int n = Integer.parseInt(line.substring(1));
-                if (n < 0) {
-                    return null;
+            List<String> replies = new ArrayList<>();
+            for (List<String> args : commands) {
+                StringBuilder sb = new StringBuilder().append('*').append(args.size()).append("\r\n");
+                for (String a : args) {
+                    byte[] b = a.getBytes(StandardCharsets.UTF_8);
+                    sb.append('$').append(b.length).append("\r\n").append(a).append("\r\n");
                 }
-                byte[] body = in.readNBytes(n + 2);
-                return new String(body, 0, n, StandardCharsets.UTF_8);
+                out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                replies.add(reply(in));
             }
-            return line.startsWith("+") || line.startsWith(":") ? line.substring(1) : line;
+            return replies;
         }
     }
 
-    /** True if the server on {@code port} answers PING. */
-    static boolean ping(int port) {
+    private static String reply(InputStream in) throws IOException {
+        String line = readLine(in);
+        if (line.startsWith("$")) {
+            int n = Integer.parseInt(line.substring(1));
+            if (n < 0) {
+                return null;
+            }
+            byte[] body = in.readNBytes(n + 2);
+            return new String(body, 0, n, StandardCharsets.UTF_8);
+        }
+        return line.startsWith("+") || line.startsWith(":") ? line.substring(1) : line;
+    }
+
+    /** True if the server on {@code port} answers (PONG, or an error such as NOAUTH when it wants a password). */
+    static boolean isUp(int port) {
         try {
-            return "PONG".equals(call(port, "PING"));
+            String r = call(port, "PING");
+            return "PONG".equals(r) || (r != null && r.startsWith("-NOAUTH"));
         } catch (IOException e) {
             return false;
         }
