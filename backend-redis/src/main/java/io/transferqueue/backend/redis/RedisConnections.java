@@ -221,8 +221,8 @@ final class RedisConnections implements AutoCloseable {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .socketOptions(socketOptions(config))
                 .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
+                // adaptive refresh (redirects, reconnects, uncovered slots) is on by default since Lettuce 7
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                        .enableAllAdaptiveRefreshTriggers()
                         .enablePeriodicRefresh(Duration.ofMinutes(1))
                         .build())
                 .build();

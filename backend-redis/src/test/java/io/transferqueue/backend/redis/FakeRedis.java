@@ -261,9 +261,13 @@ final class FakeRedis implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         io.shutdownNow();
-        io.awaitTermination(10, TimeUnit.SECONDS);
+        try {
+            io.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

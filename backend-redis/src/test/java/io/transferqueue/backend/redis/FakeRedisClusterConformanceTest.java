@@ -13,7 +13,7 @@ class FakeRedisClusterConformanceTest extends StorageManagerConformanceTest {
     private static final FakeRedisStorageFactory FACTORY = new FakeRedisStorageFactory(true);
 
     @AfterAll
-    static void stop() throws InterruptedException {
+    static void stop() {
         FACTORY.close();
     }
 

@@ -15,7 +15,7 @@ class FakeRedisConformanceTest extends StorageManagerConformanceTest {
     private static final FakeRedisStorageFactory FACTORY = new FakeRedisStorageFactory(false);
 
     @AfterAll
-    static void stop() throws InterruptedException {
+    static void stop() {
         FACTORY.close();
     }
 

@@ -49,7 +49,7 @@ final class FakeRedisStorageFactory implements StorageManagerFactory, AutoClosea
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         timer.stop();
         redis.close();
     }

@@ -41,7 +41,7 @@ class RedisKvStorageClientTest {
     private final List<RedisKvStorageClient> clients = new ArrayList<>();
 
     @AfterEach
-    void close() throws InterruptedException {
+    void close() {
         clients.forEach(RedisKvStorageClient::close);
         fake.close();
     }
