@@ -11,6 +11,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.resource.ClientResources;
 import io.transferqueue.backend.redis.RedisKvStorageClient;
 import io.transferqueue.backend.redis.RedisOptions;
 import io.transferqueue.backend.redis.RedisStorageFactory;
@@ -231,6 +232,24 @@ abstract class AbstractRedisConformanceIT extends StorageManagerConformanceTest 
             assertThat(own.commandsSent()).as("the test's own manager was not used").isZero();
         } finally {
             lent.shutdown(0, 10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void clientResourcesLentByTheHostAreUsedAndNotShutDown() {
+        ClientResources lent = ClientResources.create();
+        try {
+            Batch batch = Batch.builder().dense("x", Tensor.of(new int[] {4, 5, 6})).build();
+            try (StorageManager m = factory().create(config(), context().withResource(ClientResources.class, lent))) {
+                assertThat(m.unwrap(StatefulConnection.class).getResources()).isSameAs(lent);
+                BatchMeta meta = put(m, batch, rows("it-" + UUID.randomUUID(), 0, 3));
+                assertThat(await(m.get(meta, ReadOptions.copy()))).isEqualTo(batch);
+            }
+            assertThat(lent.eventExecutorGroup().isShuttingDown()).as("the lent resources after close").isFalse();
+            assertThat(lent.timer().newTimeout(t -> { }, 1, TimeUnit.SECONDS).cancel()).as("the lent timer still runs")
+                    .isTrue();
+        } finally {
+            lent.shutdown(0, 10, TimeUnit.SECONDS).awaitUninterruptibly(20_000);
         }
     }
 
