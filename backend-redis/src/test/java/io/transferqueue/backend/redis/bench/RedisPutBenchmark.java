@@ -34,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -46,7 +47,8 @@ import java.util.stream.Stream;
 /**
  * The upstream {@code put_benchmark} workload through the redis backend ({@code KvStorageManager} put and get of
  * a {@link Batch}), next to raw Lettuce pipelined SET/GET of the same bytes against the same server in the same
- * run, alternating round by round.
+ * run, alternating round by round: once with the whole batch pipelined at once (one flush; the ratio is against
+ * this), once with at most {@value #RAW_WINDOW} commands in flight.
  *
  * <p>Data per scale: {@code F} fields of {@code B} rows; even fields dense {@code [B, seq]}, odd fields jagged
  * with the same total element count and random row lengths of at least 1; dtypes rotate float32, int64, float64,
@@ -70,6 +72,8 @@ public final class RedisPutBenchmark {
     private static final List<Scale> SCALES = List.of(new Scale("debug", 32, 128, 2), new Scale("tiny", 64, 1024, 4),
             new Scale("small", 512, 12800, 4), new Scale("medium", 1024, 65536, 4));
     private static final DType[] DTYPES = {DType.FLOAT32, DType.INT64, DType.FLOAT64, DType.INT32, DType.FLOAT16};
+    /** Commands in flight of the second raw baseline. */
+    private static final int RAW_WINDOW = 64;
 
     private RedisPutBenchmark() {
     }
@@ -132,9 +136,9 @@ public final class RedisPutBenchmark {
             rawClient.shutdown(0, 10, TimeUnit.SECONDS);
         }
         System.out.println();
-        System.out.println("| scale | B×seq×F | MB | rounds | backend PUT Gbps | raw PUT Gbps | PUT ratio | backend GET Gbps "
-                + "| raw GET Gbps | GET ratio |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| scale | B×seq×F | MB | rounds | backend PUT | raw PUT | PUT ratio | raw PUT, " + RAW_WINDOW
+                + " in flight | backend GET | raw GET | GET ratio | raw GET, " + RAW_WINDOW + " in flight |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (String[] row : table) {
             System.out.println("| " + String.join(" | ", row) + " |");
         }
@@ -151,6 +155,8 @@ public final class RedisPutBenchmark {
         double[] bGet = new double[rounds];
         double[] rPut = new double[rounds];
         double[] rGet = new double[rounds];
+        double[] wPut = new double[rounds];
+        double[] wGet = new double[rounds];
         // small batches are timed over several back-to-back operations, so a round is not one loopback round trip
         int reps = (int) Math.max(1, Math.min(200, (8_000_000 + bytes - 1) / bytes));
         for (int round = 0; round < warmup + rounds; round++) {
@@ -178,62 +184,91 @@ public final class RedisPutBenchmark {
             for (BatchMeta meta : metas) {
                 manager.clear(meta).get(10, TimeUnit.MINUTES);
             }
-            // raw Lettuce, same bytes, same number of operations
-            byte[][][] keys = new byte[reps][cells.size()][];
-            for (int k = 0; k < reps; k++) {
-                for (int i = 0; i < cells.size(); i++) {
-                    keys[k][i] = ("rawbench:" + s.name + ":" + round + ":" + k + ":" + i).getBytes(StandardCharsets.UTF_8);
-                }
-            }
-            long t4 = System.nanoTime();
-            for (int k = 0; k < reps; k++) {
-                rawSet(raw, keys[k], cells);
-            }
-            long t5 = System.nanoTime();
-            List<List<byte[]>> rawGots = new ArrayList<>(reps);
-            for (int k = 0; k < reps; k++) {
-                rawGots.add(rawGet(raw, keys[k]));
-            }
-            long t6 = System.nanoTime();
-            for (List<byte[]> values : rawGots) {
-                for (int i = 0; i < values.size(); i++) {
-                    if (!Arrays.equals(values.get(i), cells.get(i))) {
-                        throw new AssertionError(s.name + " round " + round + ": raw GET returned other bytes for cell "
-                                + i);
+            // raw Lettuce, same bytes, same number of operations: the whole batch pipelined at once (one flush), and
+            // with at most RAW_WINDOW commands in flight
+            long[] rawNanos = new long[4];
+            for (int mode = 0; mode < 2; mode++) {
+                int window = mode == 0 ? Integer.MAX_VALUE : RAW_WINDOW;
+                byte[][][] keys = new byte[reps][cells.size()][];
+                for (int k = 0; k < reps; k++) {
+                    for (int i = 0; i < cells.size(); i++) {
+                        keys[k][i] = ("rawbench:" + s.name + ":" + round + ":" + mode + ":" + k + ":" + i)
+                                .getBytes(StandardCharsets.UTF_8);
                     }
                 }
-            }
-            rawGots = null;
-            for (byte[][] k : keys) {
-                rawDel(raw, k);
+                long t4 = System.nanoTime();
+                for (int k = 0; k < reps; k++) {
+                    rawSet(raw, keys[k], cells, window);
+                }
+                long t5 = System.nanoTime();
+                List<List<byte[]>> rawGots = new ArrayList<>(reps);
+                for (int k = 0; k < reps; k++) {
+                    rawGots.add(rawGet(raw, keys[k], window));
+                }
+                long t6 = System.nanoTime();
+                for (List<byte[]> values : rawGots) {
+                    for (int i = 0; i < values.size(); i++) {
+                        if (!Arrays.equals(values.get(i), cells.get(i))) {
+                            throw new AssertionError(s.name + " round " + round + ": raw GET returned other bytes for "
+                                    + "cell " + i);
+                        }
+                    }
+                }
+                rawGots = null;
+                for (byte[][] k : keys) {
+                    rawDel(raw, k);
+                }
+                rawNanos[mode * 2] = t5 - t4;
+                rawNanos[mode * 2 + 1] = t6 - t5;
             }
             long moved = bytes * reps;
             if (round >= warmup) {
                 int k = round - warmup;
                 bPut[k] = gbps(moved, t1 - t0);
                 bGet[k] = gbps(moved, t3 - t2);
-                rPut[k] = gbps(moved, t5 - t4);
-                rGet[k] = gbps(moved, t6 - t5);
+                rPut[k] = gbps(moved, rawNanos[0]);
+                rGet[k] = gbps(moved, rawNanos[1]);
+                wPut[k] = gbps(moved, rawNanos[2]);
+                wGet[k] = gbps(moved, rawNanos[3]);
             }
-            System.out.printf(Locale.ROOT, "  round %d%s: backend put %.2f get %.2f | raw put %.2f get %.2f Gbps (%d ops "
-                    + "each)%n", round, round < warmup ? " (warm-up)" : "", gbps(moved, t1 - t0), gbps(moved, t3 - t2),
-                    gbps(moved, t5 - t4), gbps(moved, t6 - t5), reps);
+            System.out.printf(Locale.ROOT, "  round %d%s: backend put %.2f get %.2f | raw put %.2f get %.2f | raw "
+                    + "windowed put %.2f get %.2f Gbps (%d ops each)%n", round, round < warmup ? " (warm-up)" : "",
+                    gbps(moved, t1 - t0), gbps(moved, t3 - t2), gbps(moved, rawNanos[0]), gbps(moved, rawNanos[1]),
+                    gbps(moved, rawNanos[2]), gbps(moved, rawNanos[3]), reps);
         }
         double bp = median(bPut);
         double rp = median(rPut);
         double bg = median(bGet);
         double rg = median(rGet);
+        double wp = median(wPut);
+        double wg = median(wGet);
         return new String[] {s.name, s.b + "×" + s.seq + "×" + s.fields, String.format(Locale.ROOT, "%.3f", bytes / 1e6),
-            rounds + (reps > 1 ? " × " + reps + " ops" : ""), f(bp), f(rp), String.format(Locale.ROOT, "%.2f", bp / rp), f(bg), f(rg),
-            String.format(Locale.ROOT, "%.2f", bg / rg)};
+            rounds + (reps > 1 ? " × " + reps + " ops" : ""), f(bp), f(rp), f(bp / rp), f(wp), f(bg), f(rg), f(bg / rg),
+            f(wg)};
     }
 
     // ------------------------------------------------------------------ raw Lettuce
 
-    /** Pipelined SETs: commands queued without flushing, one flush, then every reply awaited. */
-    private static void rawSet(StatefulRedisConnection<byte[], byte[]> c, byte[][] keys, List<byte[]> values)
-            throws Exception {
+    /**
+     * Pipelined SETs. With a window of at least the key count: every command queued without flushing, one flush,
+     * then every reply awaited (the whole batch in flight). Otherwise at most {@code window} commands in flight.
+     */
+    private static void rawSet(StatefulRedisConnection<byte[], byte[]> c, byte[][] keys, List<byte[]> values,
+            int window) throws Exception {
         RedisAsyncCommands<byte[], byte[]> a = c.async();
+        if (window < keys.length) {
+            ArrayDeque<RedisFuture<String>> inFlight = new ArrayDeque<>();
+            for (int i = 0; i < keys.length; i++) {
+                inFlight.add(a.set(keys[i], values.get(i)));
+                if (inFlight.size() >= window) {
+                    inFlight.poll().get(10, TimeUnit.MINUTES);
+                }
+            }
+            while (!inFlight.isEmpty()) {
+                inFlight.poll().get(10, TimeUnit.MINUTES);
+            }
+            return;
+        }
         List<RedisFuture<String>> fs = new ArrayList<>(keys.length);
         c.setAutoFlushCommands(false);
         try {
@@ -249,8 +284,24 @@ public final class RedisPutBenchmark {
         }
     }
 
-    private static List<byte[]> rawGet(StatefulRedisConnection<byte[], byte[]> c, byte[][] keys) throws Exception {
+    /** Pipelined GETs, with the whole batch or at most {@code window} commands in flight (see {@link #rawSet}). */
+    private static List<byte[]> rawGet(StatefulRedisConnection<byte[], byte[]> c, byte[][] keys, int window)
+            throws Exception {
         RedisAsyncCommands<byte[], byte[]> a = c.async();
+        List<byte[]> out = new ArrayList<>(keys.length);
+        if (window < keys.length) {
+            ArrayDeque<RedisFuture<byte[]>> inFlight = new ArrayDeque<>();
+            for (byte[] k : keys) {
+                inFlight.add(a.get(k));
+                if (inFlight.size() >= window) {
+                    out.add(inFlight.poll().get(10, TimeUnit.MINUTES));
+                }
+            }
+            while (!inFlight.isEmpty()) {
+                out.add(inFlight.poll().get(10, TimeUnit.MINUTES));
+            }
+            return out;
+        }
         List<RedisFuture<byte[]>> fs = new ArrayList<>(keys.length);
         c.setAutoFlushCommands(false);
         try {
@@ -261,7 +312,6 @@ public final class RedisPutBenchmark {
         } finally {
             c.setAutoFlushCommands(true);
         }
-        List<byte[]> out = new ArrayList<>(keys.length);
         for (RedisFuture<byte[]> f : fs) {
             out.add(f.get(10, TimeUnit.MINUTES));
         }
