@@ -2,9 +2,9 @@ package io.transferqueue.backend.redis;
 
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.protocol.AsyncCommand;
-import io.transferqueue.backend.redis.ChunkPlan.Chunk;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
+import io.transferqueue.backend.redis.ChunkPlan.Chunk;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
