@@ -228,7 +228,8 @@ class StreamingDataLoaderTest {
         assertThat(byBatch(b1)).isEqualTo(byBatch(groupB));
         Set<Long> a = new HashSet<>(ids(groupA));
         Set<Long> b = new HashSet<>(ids(groupB));
-        assertThat(a).doesNotContainAnyElementsOf(b);
+        // either group may take every row if it is faster; what must hold is that they never share one
+        assertThat(java.util.Collections.disjoint(a, b)).as("groups share rows: %s and %s", a, b).isTrue();
         assertThat(ids(groupA)).doesNotHaveDuplicates();
         assertThat(ids(groupB)).doesNotHaveDuplicates();
         Set<Long> all = new HashSet<>(a);
