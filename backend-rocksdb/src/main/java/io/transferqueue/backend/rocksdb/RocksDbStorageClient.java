@@ -249,7 +249,7 @@ public final class RocksDbStorageClient implements KvStorageClient {
         return submit("put", keys.size(), () -> {
             write(keys, values);
             return List.of();
-        });
+        }, List.of());
     }
 
     private void write(List<String> keys, List<ByteBuffer> values) throws RocksDBException {
@@ -325,7 +325,7 @@ public final class RocksDbStorageClient implements KvStorageClient {
                 throw notFound(missing, keys.size());
             }
             return out;
-        });
+        }, List.of());
     }
 
     /**
@@ -356,7 +356,7 @@ public final class RocksDbStorageClient implements KvStorageClient {
         return submit("get", keys.size(), () -> {
             readInto(keys, destinations);
             return null;
-        });
+        }, null);
     }
 
     private void readInto(List<String> keys, List<ByteBuffer> destinations) throws RocksDBException {
@@ -407,7 +407,7 @@ public final class RocksDbStorageClient implements KvStorageClient {
                 db.write(writeOptions, batch);
             }
             return null;
-        });
+        }, null);
     }
 
     /** {@link Capability#PERSISTENT} when a path is configured, else nothing. Never zero-copy reads. */
@@ -500,11 +500,18 @@ public final class RocksDbStorageClient implements KvStorageClient {
         T run() throws RocksDBException;
     }
 
-    /** Runs {@code call} on the pool; its future completes there, with a typed error on failure. */
-    private <T> CompletableFuture<T> submit(String op, int keys, Call<T> call) {
+    /**
+     * Runs {@code call} on the pool; its future completes there, with a typed error on failure. A call without keys
+     * completes at once with {@code ifNoKeys}.
+     */
+    private <T> CompletableFuture<T> submit(String op, int keys, Call<T> call, T ifNoKeys) {
         CompletableFuture<T> f = new CompletableFuture<>();
         if (closing) {
             f.completeExceptionally(closedError(op));
+            return f;
+        }
+        if (keys == 0) {
+            f.complete(ifNoKeys); // rocksdbjni asserts on an empty multiGet
             return f;
         }
         try {
