@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * holds more than fits in memory. Keys are the manager's strings in UTF-8; values are stored as given.
  *
  * <p><b>Threads.</b> RocksDB calls block, so every call runs on a small pool this client owns (threads
- * {@code tq-rocksdb-<n>-io-<i>}); futures complete there. {@link #close()} lets calls already running finish,
+ * {@code tq-rocksdb-<id>-io-<i>}); futures complete there. {@link #close()} lets calls already running finish,
  * fails queued ones with {@link ClosedException}, then closes the native handles in reverse order of creation
  * (so no native call ever runs on a closed handle) and, without a path, deletes the temporary directory.
  *
@@ -76,9 +76,7 @@ public final class RocksDbStorageClient implements KvStorageClient {
      * Most bytes a pool thread keeps for reuse: a key plus value staged through its direct buffer (larger heap
      * values are copied to an array) and a write batch (larger batches are allocated per put).
      */
-    private static final int SCRATCH_LIMIT = 16 << 20;
-    /** Distinguishes the thread names of clients in one JVM (names only; no behaviour depends on it). */
-    private static final AtomicInteger CLIENTS = new AtomicInteger();
+    private static final int SCRATCH_LIMIT = 8 << 20;
 
     private final RocksDbConfig config;
     private final Path directory;
@@ -106,7 +104,7 @@ public final class RocksDbStorageClient implements KvStorageClient {
         this.writeOptions = writeOptions;
         this.readOptions = readOptions;
         int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
-        String prefix = "tq-rocksdb-" + CLIENTS.incrementAndGet() + "-io-";
+        String prefix = "tq-rocksdb-" + Integer.toHexString(System.identityHashCode(this)) + "-io-";
         AtomicInteger names = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
                 r -> {
