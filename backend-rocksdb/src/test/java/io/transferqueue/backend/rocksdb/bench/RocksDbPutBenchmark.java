@@ -42,9 +42,11 @@ import org.rocksdb.WriteOptions;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp ... io.transferqueue.backend.rocksdb.bench.RocksDbPutBenchmark \
- *     [rounds=N] [warmup=N] [path=DIR] [wal=true|false] [debug] [tiny] [small] [medium-half] [medium]
+ *     [rounds=N] [warmup=N] [path=DIR] [wal=true|false] [debug] [tiny] [small] [medium-quarter] [medium-half] [medium]
  * </pre>
- * Every timed operation starts once both databases have no flush or compaction running or pending.
+ * Every timed operation starts once both databases have no flush or compaction running or pending. A third side,
+ * "client", drives {@link RocksDbStorageClient} directly (on the backend's database) to tell the client's time from
+ * the manager's.
  * Without {@code path=} both databases are temporary (the default configuration: WAL off); with it they live in
  * {@code DIR/backend} and {@code DIR/raw} (WAL on unless {@code wal=false}).
  */
@@ -59,7 +61,8 @@ public final class RocksDbPutBenchmark {
 
     static {
         for (Scale s : List.of(new Scale("debug", 32, 128, 2, 301, 50), new Scale("tiny", 64, 1024, 4, 101, 20),
-                new Scale("small", 512, 12800, 4, 9, 2), new Scale("medium-half", 512, 65536, 4, 5, 1),
+                new Scale("small", 512, 12800, 4, 9, 2), new Scale("medium-quarter", 256, 65536, 4, 7, 1),
+                new Scale("medium-half", 512, 65536, 4, 5, 1),
                 new Scale("medium", 1024, 65536, 4, 5, 1))) {
             SCALES.put(s.name(), s);
         }
@@ -105,8 +108,9 @@ public final class RocksDbPutBenchmark {
         System.out.printf(Locale.ROOT, "rocksdb put_benchmark: %s, java %s, %d cpus%n", path == null ? "temporary databases" : "databases under " + path,
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
         List<String> table = new ArrayList<>();
-        table.add("| scale | B×seq×F | MB | PUT backend | PUT raw | PUT ratio | GET backend | GET raw | GET ratio |");
-        table.add("|---|---|---|---|---|---|---|---|---|");
+        table.add("| scale | B×seq×F | MB | PUT backend | PUT raw | PUT ratio | GET backend | GET raw | GET ratio "
+                + "| PUT client | GET client |");
+        table.add("|---|---|---|---|---|---|---|---|---|---|---|");
         for (Scale s : scales) {
             table.add(run(s, rounds > 0 ? rounds : s.rounds(), warmup >= 0 ? warmup : s.warmup(), backendConfig,
                     rawConfig));
@@ -129,42 +133,56 @@ public final class RocksDbPutBenchmark {
                 org.rocksdb.ReadOptions ro = new org.rocksdb.ReadOptions()) {
             Raw raw = new Raw(rawClient.unwrap(RocksDB.class), wo, ro, Raw.cells(batch));
             RocksDB backendDb = manager.unwrap(RocksDB.class);
+            RocksDbStorageClient client = manager.unwrap(RocksDbStorageClient.class);
             double[][] b = new double[2][rounds];
             double[][] r = new double[2][rounds];
+            double[][] c = new double[2][rounds];
             for (int i = 0; i < warmup + rounds; i++) {
                 String partition = "bench_" + s.name() + "_" + i;
                 boolean check = i == warmup || i == warmup + rounds - 1;
-                double[] bt;
-                double[] rt;
+                double[] bt = null;
+                double[] rt = null;
+                double[] ct = null;
                 Runnable settle = () -> settle(backendDb, raw.db());
-                if (i % 2 == 0) {
-                    bt = backendRound(manager, batch, partition, check, settle);
-                    rt = raw.round(batch, partition, check, settle);
-                } else {
-                    rt = raw.round(batch, partition, check, settle);
-                    bt = backendRound(manager, batch, partition, check, settle);
+                for (int side = 0; side < 3; side++) {
+                    switch ((i + side) % 3) {
+                        case 0 -> bt = backendRound(manager, batch, partition, check, settle);
+                        case 1 -> rt = raw.round(batch, partition, check, settle);
+                        default -> ct = clientRound(client, batch, "client_" + partition, settle);
+                    }
                 }
                 String tag = i < warmup ? "warm-up" : "round";
                 boolean print = rounds + warmup <= 20 || i % 10 == 0;
                 if (print) {
-                    System.out.printf(Locale.ROOT, "  %-7s %2d  backend put %6.2f get %6.2f | raw put %6.2f get %6.2f Gbps%n",
-                            tag, i, gbps(bytes, bt[0]), gbps(bytes, bt[1]), gbps(bytes, rt[0]), gbps(bytes, rt[1]));
+                    System.out.printf(Locale.ROOT, "  %-7s %2d  backend put %6.2f get %6.2f | raw put %6.2f get %6.2f"
+                            + " | client put %6.2f get %6.2f Gbps%n", tag, i, gbps(bytes, bt[0]), gbps(bytes, bt[1]),
+                            gbps(bytes, rt[0]), gbps(bytes, rt[1]), gbps(bytes, ct[0]), gbps(bytes, ct[1]));
                 }
                 if (i >= warmup) {
                     b[0][i - warmup] = bt[0];
                     b[1][i - warmup] = bt[1];
                     r[0][i - warmup] = rt[0];
                     r[1][i - warmup] = rt[1];
+                    c[0][i - warmup] = ct[0];
+                    c[1][i - warmup] = ct[1];
                 }
             }
             double bp = gbps(bytes, median(b[0]));
             double bg = gbps(bytes, median(b[1]));
             double rp = gbps(bytes, median(r[0]));
             double rg = gbps(bytes, median(r[1]));
-            System.out.printf(Locale.ROOT, "  median: PUT backend %.2f raw %.2f (%.2fx)  GET backend %.2f raw %.2f (%.2fx)%n",
-                    bp, rp, bp / rp, bg, rg, bg / rg);
-            return String.format(Locale.ROOT, "| %s | %d×%d×%d | %.3f | %.2f | %.2f | %.2fx | %.2f | %.2f | %.2fx |",
-                    s.name(), s.batch(), s.seq(), s.fields(), bytes / 1e6, bp, rp, bp / rp, bg, rg, bg / rg);
+            double cp = gbps(bytes, median(c[0]));
+            double cg = gbps(bytes, median(c[1]));
+            System.out.printf(Locale.ROOT, "  median: PUT backend %.2f raw %.2f (%.2fx) client %.2f  GET backend %.2f raw %.2f"
+                    + " (%.2fx) client %.2f%n", bp, rp, bp / rp, cp, bg, rg, bg / rg, cg);
+            System.out.printf(Locale.ROOT, "  p90/p10 of the rounds' Gbps: PUT backend %.2f/%.2f raw %.2f/%.2f  "
+                    + "GET backend %.2f/%.2f raw %.2f/%.2f%n",
+                    gbps(bytes, quantile(b[0], 0.1)), gbps(bytes, quantile(b[0], 0.9)),
+                    gbps(bytes, quantile(r[0], 0.1)), gbps(bytes, quantile(r[0], 0.9)),
+                    gbps(bytes, quantile(b[1], 0.1)), gbps(bytes, quantile(b[1], 0.9)),
+                    gbps(bytes, quantile(r[1], 0.1)), gbps(bytes, quantile(r[1], 0.9)));
+            return String.format(Locale.ROOT, "| %s | %d×%d×%d | %.3f | %.2f | %.2f | %.2fx | %.2f | %.2f | %.2fx | %.2f | %.2f |",
+                    s.name(), s.batch(), s.seq(), s.fields(), bytes / 1e6, bp, rp, bp / rp, bg, rg, bg / rg, cp, cg);
         } finally {
             manager.close();
             rawClient.close();
@@ -188,6 +206,38 @@ public final class RocksDbPutBenchmark {
             throw new AssertionError("the backend returned other data than it was given in " + partition);
         }
         m.clear(meta).join();
+        return new double[] {(t1 - t0) / 1e9, (t3 - t2) / 1e9};
+    }
+
+    /**
+     * The backend's client alone, without the manager: the keys the manager would make, the rows' buffers as values,
+     * reads into fresh heap buffers (as the manager allocates them). Attributes time to the client or the manager.
+     */
+    private static double[] clientRound(RocksDbStorageClient client, Batch batch, String partition, Runnable settle) {
+        BatchMeta rows = rows(partition, batch.size());
+        List<String> keys = new ArrayList<>();
+        List<ByteBuffer> values = new ArrayList<>();
+        for (String f : batch.fieldNames()) {
+            Column c = batch.column(f);
+            for (int i = 0; i < batch.size(); i++) {
+                keys.add(KvStorageManager.key("", rows.handle(i), f));
+                values.add(c instanceof DenseColumn d ? d.rowData(i) : ((JaggedColumn) c).rowData(i));
+            }
+        }
+        List<Object> noMeta = java.util.Collections.nCopies(keys.size(), null);
+        settle.run();
+        long t0 = System.nanoTime();
+        client.mput(keys, values).join();
+        long t1 = System.nanoTime();
+        settle.run();
+        long t2 = System.nanoTime();
+        List<ByteBuffer> into = new ArrayList<>(keys.size());
+        for (ByteBuffer v : values) {
+            into.add(ByteBuffer.allocate(v.remaining()).order(ByteOrder.LITTLE_ENDIAN));
+        }
+        client.mgetInto(keys, noMeta, into).join();
+        long t3 = System.nanoTime();
+        client.mdelete(keys, noMeta).join();
         return new double[] {(t1 - t0) / 1e9, (t3 - t2) / 1e9};
     }
 
@@ -346,6 +396,13 @@ public final class RocksDbPutBenchmark {
         Arrays.sort(s);
         int n = s.length;
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /** The {@code q} quantile of {@code xs} (nearest rank). */
+    private static double quantile(double[] xs, double q) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        return s[Math.min(s.length - 1, (int) Math.floor(q * s.length))];
     }
 
     private static double gbps(long bytes, double seconds) {
