@@ -61,8 +61,8 @@ public final class RocksDbPutBenchmark {
 
     static {
         for (Scale s : List.of(new Scale("debug", 32, 128, 2, 301, 50), new Scale("tiny", 64, 1024, 4, 101, 20),
-                new Scale("small", 512, 12800, 4, 9, 2), new Scale("medium-quarter", 256, 65536, 4, 7, 1),
-                new Scale("medium-half", 512, 65536, 4, 5, 1),
+                new Scale("small", 512, 12800, 4, 31, 3), new Scale("medium-quarter", 256, 65536, 4, 9, 1),
+                new Scale("medium-half", 512, 65536, 4, 7, 1),
                 new Scale("medium", 1024, 65536, 4, 5, 1))) {
             SCALES.put(s.name(), s);
         }
