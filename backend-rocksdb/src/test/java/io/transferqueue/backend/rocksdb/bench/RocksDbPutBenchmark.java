@@ -41,7 +41,12 @@ import org.rocksdb.WriteOptions;
  * Figures are Gbps (payload bytes × 8 / seconds), the median of the rounds after warm-up.
  *
  * <pre>
- * java --enable-native-access=ALL-UNNAMED -cp ... io.transferqueue.backend.rocksdb.bench.RocksDbPutBenchmark \
+ * # from the repository root
+ * mvn -B -q -pl backend-rocksdb -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
+ * java --enable-native-access=ALL-UNNAMED -Xmx5g \
+ *     -cp backend-rocksdb/target/test-classes:backend-rocksdb/target/classes:$(cat backend-rocksdb/target/bench.cp) \
+ *     io.transferqueue.backend.rocksdb.bench.RocksDbPutBenchmark \
  *     [rounds=N] [warmup=N] [path=DIR] [wal=true|false] [debug] [tiny] [small] [medium-quarter] [medium-half] [medium]
  * </pre>
  * Every timed operation starts once both databases have no flush or compaction running or pending. A third side,
