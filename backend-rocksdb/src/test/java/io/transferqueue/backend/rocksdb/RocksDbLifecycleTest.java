@@ -201,6 +201,7 @@ class RocksDbLifecycleTest {
         try (StorageManager a = open(dir.resolve("a")); StorageManager b = open(dir.resolve("b"));
                 StorageManager c = open(TqConfig.defaults())) {
             RocksDB.loadLibrary();
+            assertThat(List.of(a, b, c)).extracting(m -> m.unwrap(RocksDB.class)).doesNotHaveDuplicates();
             Path maps = Path.of("/proc/self/maps");
             assumeTrue(Files.isReadable(maps), "no /proc/self/maps on this platform");
             Set<String> libraries = new TreeSet<>();
