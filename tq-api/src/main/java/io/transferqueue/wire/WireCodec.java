@@ -4,16 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import io.transferqueue.error.ProtocolVersionException;
 import io.transferqueue.error.WireFormatException;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
-import org.msgpack.core.MessageBufferPacker;
-import org.msgpack.core.MessagePack;
-import org.msgpack.core.MessageUnpacker;
 
 /**
  * Encodes and decodes {@link WireMessage}s. Every message starts with a fixed 16-byte header:
@@ -114,12 +110,7 @@ public final class WireCodec {
     }
 
     private static byte[] envelope(Map<String, Object> body) {
-        try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
-            MsgpackValues.write(p, body, 0, WireLimits.DEFAULT.maxDepth());
-            return p.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException("in-memory msgpack write failed", e);
-        }
+        return MsgpackValues.encode(body, WireLimits.DEFAULT.maxDepth());
     }
 
     /** Decodes with {@link WireLimits#DEFAULT}. */
@@ -138,7 +129,7 @@ public final class WireCodec {
             return decodeUnchecked(frames, limits);
         } catch (WireFormatException e) {
             throw e;
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException e) {
             throw new WireFormatException("malformed message: " + e, e);
         }
     }
@@ -167,7 +158,7 @@ public final class WireCodec {
     public record Header(int version, int encodingCode, int type, int flags, long requestId) {
     }
 
-    private static WireMessage decodeUnchecked(List<ByteBuffer> frames, WireLimits limits) throws IOException {
+    private static WireMessage decodeUnchecked(List<ByteBuffer> frames, WireLimits limits) {
         if (frames == null || frames.isEmpty()) {
             throw new WireFormatException("empty message");
         }
@@ -251,32 +242,15 @@ public final class WireCodec {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> readEnvelope(ByteBuffer env, WireLimits limits) throws IOException {
-        long end = env.remaining();
-        if (end == 0) {
+    private static Map<String, Object> readEnvelope(ByteBuffer env, WireLimits limits) {
+        if (!env.hasRemaining()) {
             throw new WireFormatException("empty envelope");
         }
-        // msgpack-java reads direct buffers through a JDK-internal class the module system denies (an
-        // IllegalAccessError, not even an exception): hand it an array. The envelope is small; payloads
-        // are never copied.
-        MessageUnpacker unpacker;
-        if (env.hasArray()) {
-            unpacker = MessagePack.newDefaultUnpacker(env.array(), env.arrayOffset() + env.position(), env.remaining());
-        } else {
-            byte[] copy = new byte[env.remaining()];
-            env.duplicate().get(copy);
-            unpacker = MessagePack.newDefaultUnpacker(copy);
+        Object body = MsgpackValues.decode(env, limits);
+        if (!(body instanceof Map)) {
+            throw new WireFormatException("envelope is not a map");
         }
-        try (MessageUnpacker u = unpacker) {
-            Object body = MsgpackValues.read(u, end, 0, limits);
-            if (!(body instanceof Map)) {
-                throw new WireFormatException("envelope is not a map");
-            }
-            if (u.getTotalReadBytes() != end) {
-                throw new WireFormatException("envelope has " + (end - u.getTotalReadBytes()) + " trailing bytes");
-            }
-            return (Map<String, Object>) body;
-        }
+        return (Map<String, Object>) body;
     }
 
     private static String hex(byte b) {
