@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Keys are distinct within one call. Values passed in are borrowed for the call (the client copies what
  * it keeps). Buffers returned belong to the caller. A missing key or a key the store failed to read is a
- * typed error ({@link io.transferqueue.error.DataNotFoundException} naming the key,
+ * typed error ({@link io.transferqueue.error.MissingKeysException} carrying the missing keys,
  * {@link io.transferqueue.error.BackendUnavailableException}, {@link BackendException}); a client never
  * returns null or empty bytes for a key it could not read.
  */

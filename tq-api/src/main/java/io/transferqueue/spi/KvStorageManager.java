@@ -705,6 +705,17 @@ public final class KvStorageManager implements StorageManager {
     private DataNotFoundException notFound(DataNotFoundException e, List<String> keys) {
         String msg = String.valueOf(e.getMessage());
         Set<String> wanted = new HashSet<>(keys);
+        if (e instanceof io.transferqueue.error.MissingKeysException mk) {
+            List<String> named = new ArrayList<>();
+            for (String k : mk.keys()) {
+                if (wanted.contains(k)) {
+                    named.add(k);
+                }
+            }
+            if (!named.isEmpty()) {
+                return describeMissing(named, keys, msg, e);
+            }
+        }
         Set<Long> lengths = new HashSet<>();
         for (String k : keys) {
             int head = k.indexOf('/', keyPrefix.length());
@@ -732,13 +743,18 @@ public final class KvStorageManager implements StorageManager {
                 named.add(best);
             }
         }
+        return describeMissing(new ArrayList<>(named), keys, msg, e);
+    }
+
+    private DataNotFoundException describeMissing(List<String> named, List<String> keys, String msg,
+            DataNotFoundException e) {
         StringBuilder sb = new StringBuilder(backendName).append(": no data for ");
         if (named.isEmpty()) {
             sb.append("one of the ").append(keys.size()).append(" cells read (");
             appendCells(sb, keys);
             sb.append(")");
         } else {
-            appendCells(sb, new ArrayList<>(named));
+            appendCells(sb, named);
         }
         sb.append(": never written, cleared, or read with a stale handle (the store said: ").append(msg).append(')');
         return new DataNotFoundException(sb.toString(), e);

@@ -29,6 +29,8 @@ final class FakeKvClient implements KvStorageClient {
     volatile boolean returnNullFuture;
     /** Message of the not-found error; null: names the first missing key. */
     volatile String notFoundMessage;
+    /** Report missing keys as data ({@link io.transferqueue.error.MissingKeysException}) instead of in the message. */
+    volatile boolean typedMissingKeys;
     volatile Set<Capability> capabilities = Set.of();
     volatile int closeCount;
 
@@ -86,6 +88,10 @@ final class FakeKvClient implements KvStorageClient {
             byte[] b = store.get(k);
             if (b == null) {
                 String msg = notFoundMessage;
+                if (typedMissingKeys) {
+                    return CompletableFuture.failedFuture(new io.transferqueue.error.MissingKeysException(List.of(k),
+                            msg != null ? msg : "1 key not found"));
+                }
                 return CompletableFuture.failedFuture(new DataNotFoundException(msg != null ? msg
                         : "key '" + k + "' not found"));
             }

@@ -282,6 +282,18 @@ class KvStorageManagerTest {
     }
 
     @Test
+    void missingKeysReportedAsDataAreMappedToCellsWithoutReadingTheMessage() {
+        client.typedMissingKeys = true;
+        client.notFoundMessage = "nothing useful here";
+        BatchMeta meta = rows("p", 7, 2, 1).withSchema(Map.of("f", FieldSchema.object()), true);
+        client.store.put("tq:p/7.1/f", ValueCodec.encode(1L));
+
+        assertThat(failure(manager.get(meta, ReadOptions.copy()))).isInstanceOf(DataNotFoundException.class)
+                .hasMessageContaining("partition 'p' global index 8 generation 1 field 'f'")
+                .hasMessageNotContaining("global index 7 ");
+    }
+
+    @Test
     void aNotFoundErrorThatNamesNoKeyStillNamesTheCellsRead() {
         client.notFoundMessage = "something is missing";
         BatchMeta meta = rows("p", 5, 1, 0).withSchema(Map.of("f", FieldSchema.dense(DType.INT32, new int[] {2})), true);

@@ -214,7 +214,8 @@ public final class InMemoryKvStorageClient implements KvStorageClient {
             for (int i = 0; i < Math.min(missing.size(), MAX_KEYS_IN_MESSAGE); i++) {
                 sb.append(i == 0 ? " '" : ", '").append(missing.get(i)).append('\'');
             }
-            throw new DataNotFoundException(sb.append(missing.size() > MAX_KEYS_IN_MESSAGE ? ", ..." : "").toString());
+            throw new io.transferqueue.error.MissingKeysException(missing,
+                    sb.append(missing.size() > MAX_KEYS_IN_MESSAGE ? ", ..." : "").toString());
         }
         if (backendMeta) {
             for (int i = 0; i < keys.size(); i++) {

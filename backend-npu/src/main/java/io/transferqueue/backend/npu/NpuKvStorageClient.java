@@ -345,7 +345,8 @@ public final class NpuKvStorageClient implements KvStorageClient {
         for (int i = 0; i < Math.min(missing.size(), MAX_KEYS_IN_MESSAGE); i++) {
             sb.append(i == 0 ? " '" : ", '").append(missing.get(i)).append('\'');
         }
-        return new DataNotFoundException(sb.append(missing.size() > MAX_KEYS_IN_MESSAGE ? ", ..." : "").toString());
+        return new io.transferqueue.error.MissingKeysException(missing,
+                sb.append(missing.size() > MAX_KEYS_IN_MESSAGE ? ", ..." : "").toString());
     }
 
     // ------------------------------------------------------------------ device buffers

@@ -51,7 +51,11 @@ final class MgetProblems {
                 sb.append(", ...");
             }
             sb.append(" (never written, cleared, or expired)");
-            return new DataNotFoundException(sb.toString());
+            List<String> named = new java.util.ArrayList<>(missing.size());
+            for (int index : missing) {
+                named.add(keys.get(index));
+            }
+            return new io.transferqueue.error.MissingKeysException(named, sb.toString());
         }
         if (wrongSizeCount > 0) {
             StringBuilder sb = new StringBuilder("redis at ").append(where).append(" holds values of the wrong size: ");

@@ -611,7 +611,7 @@ public final class RocksDbStorageClient implements KvStorageClient {
             sb.append(", ... (").append(missing.size()).append(" keys)");
         }
         sb.append(" (").append(missing.size()).append(" of ").append(asked).append(" keys read) in ").append(directory);
-        return new DataNotFoundException(sb.toString());
+        return new io.transferqueue.error.MissingKeysException(missing, sb.toString());
     }
 
     /** Closes every handle, last created first; returns {@code failure} with later failures attached. */
