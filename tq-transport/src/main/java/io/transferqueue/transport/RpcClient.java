@@ -503,9 +503,10 @@ public final class RpcClient implements AutoCloseable {
         closeSocket(p);
         p.waiting.clear();
         LOG.debug("{}: closed connection to {}: {}", name, peer, why);
+        // fail the requests sent or queued on this connection; requests not yet sent go out on a new one
         for (Iterator<Map.Entry<Long, Pending>> it = pending.entrySet().iterator(); it.hasNext();) {
             Map.Entry<Long, Pending> e = it.next();
-            if (e.getValue().peer.equals(peer)) {
+            if (e.getValue().connection == p) {
                 it.remove();
                 complete(e.getValue(), null, new BackendUnavailableException("connection to " + peer
                         + " was reset (" + why + ") before it answered " + Protocol.name(e.getValue().type)));
