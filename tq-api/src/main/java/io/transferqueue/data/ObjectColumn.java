@@ -65,7 +65,10 @@ public final class ObjectColumn implements Column {
         return null;
     }
 
-    /** Row {@code i}'s value (immutable; byte arrays are the column's own, do not write them). */
+    /**
+     * Row {@code i}'s value. Lists and maps are unmodifiable; a {@code byte[]} is the column's own array: do not
+     * write it ({@link #copy()} gives independent arrays).
+     */
     public Object value(int i) {
         if (i < 0 || i >= values.size()) {
             throw new IndexOutOfBoundsException("row " + i + " out of range [0, " + values.size() + ")");
@@ -117,7 +120,15 @@ public final class ObjectColumn implements Column {
 
     @Override
     public ObjectColumn copy() {
-        return this;
+        List<Object> out = new ArrayList<>(values.size());
+        boolean changed = false;
+        for (Object v : values) {
+            Object c = ObjectValues.normalize(v, "object column");
+            changed |= c != v;
+            out.add(c);
+        }
+        // lists, maps and scalars are immutable; only byte arrays need fresh copies to be independent
+        return changed ? new ObjectColumn(Collections.unmodifiableList(out)) : this;
     }
 
     @Override

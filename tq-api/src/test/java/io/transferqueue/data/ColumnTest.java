@@ -329,4 +329,17 @@ class ColumnTest {
         assertThat(ObjectValues.estimateSize(java.util.Map.of("ab", "é"))).isEqualTo(4);
         assertThat(ObjectValues.estimateSize("😀")).isEqualTo(4);
     }
+
+    @Test
+    void copyOfAnObjectColumnGivesIndependentByteArrays() {
+        ObjectColumn c = ObjectColumn.of(java.util.List.of(new byte[] {1, 2}, "s", java.util.List.of(new byte[] {3})));
+        ObjectColumn copy = c.copy();
+        ((byte[]) copy.value(0))[0] = 9;
+        ((byte[]) ((java.util.List<?>) copy.value(2)).get(0))[0] = 9;
+        assertThat((byte[]) c.value(0)).containsExactly(1, 2);
+        assertThat((byte[]) ((java.util.List<?>) c.value(2)).get(0)).containsExactly(3);
+        assertThat(copy).isNotSameAs(c);
+        ObjectColumn noBytes = ObjectColumn.of(java.util.List.of("a", 1L));
+        assertThat(noBytes.copy()).isSameAs(noBytes);
+    }
 }
