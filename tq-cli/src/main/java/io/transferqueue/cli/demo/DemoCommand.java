@@ -127,9 +127,8 @@ public final class DemoCommand implements Callable<Integer> {
                 return 1;
             }
         }
-        SyntheticData data = new SyntheticData(settings.seed(), settings.n(), settings.extraFields());
         Report report = new Report(out);
-        report.header(settings, data.trainFields());
+        report.header(settings);
         DemoResult result;
         try {
             result = new DemoRun(settings, out).run();

@@ -19,10 +19,12 @@ import io.transferqueue.spi.StorageStats;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -68,6 +70,7 @@ final class DemoRun {
     private final List<Map<Integer, long[]>> steps = new ArrayList<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicInteger nextPrompt = new AtomicInteger();
+    private final CountDownLatch trainersStarted = new CountDownLatch(DemoSettings.RANKS);
     private volatile boolean aborted;
     private volatile String corrupted;
     private TransferQueue tq;
@@ -77,11 +80,11 @@ final class DemoRun {
         this.settings = settings;
         this.out = out;
         this.data = new SyntheticData(settings.seed(), settings.n(), settings.extraFields());
-        this.rollout = new Stage("rollout", settings.rows());
-        this.reward = new Stage(REWARD, settings.rows());
-        this.reference = new Stage(REFERENCE, settings.rows());
+        this.rollout = new Stage("rollout");
+        this.reward = new Stage(REWARD);
+        this.reference = new Stage(REFERENCE);
         for (int r = 0; r < ranks.length; r++) {
-            ranks[r] = new Stage("train rank " + r, -1);
+            ranks[r] = new Stage("train rank " + r);
             steps.add(new ConcurrentSkipListMap<>());
         }
         ledger.producer(rollout.name(), data.rolloutFields());
@@ -123,6 +126,7 @@ final class DemoRun {
                 int rank = r;
                 trainers.add(stage(() -> train(rank), pool));
             }
+            awaitTrainersStarted();
             List<CompletableFuture<Void>> producers = new ArrayList<>();
             producers.add(stage(() -> transform(REWARD, reward, List.of(RESPONSES),
                     d -> SyntheticData.rewards(d.column(RESPONSES)), true), pool));
@@ -136,7 +140,6 @@ final class DemoRun {
             }
             long deadline = start + settings.timeout().toNanos();
             if (await(producers, deadline) && failure.get() == null) {
-                rollout.finish();
                 queue.sync().markComplete(PARTITION);
             }
             await(trainers, deadline);
@@ -161,6 +164,18 @@ final class DemoRun {
                 stats, held, afterClear, elapsed, failure.get(), corrupted);
     }
 
+    /** Lets the trainer threads reach their first fetch before any producer starts (bounded: a failure ends it). */
+    private void awaitTrainersStarted() {
+        try {
+            if (!trainersStarted.await(10, TimeUnit.SECONDS)) {
+                progress.note("the trainer threads did not start within 10 s; starting the producers anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail(e);
+        }
+    }
+
     private CompletableFuture<Void> stage(Runnable body, ExecutorService pool) {
         return CompletableFuture.runAsync(() -> {
             try {
@@ -179,6 +194,9 @@ final class DemoRun {
         }
         if (failure.compareAndSet(null, e)) {
             aborted = true;
+            while (trainersStarted.getCount() > 0) {
+                trainersStarted.countDown();
+            }
             TransferQueue q = tq;
             if (q != null) {
                 try {
@@ -264,7 +282,6 @@ final class DemoRun {
             handled += meta.size();
             stage.moved(meta.size(), in.byteSize(), result.byteSize(), System.nanoTime());
         }
-        stage.finish();
     }
 
     /**
@@ -300,7 +317,10 @@ final class DemoRun {
         }
         Map<Integer, long[]> perStep = steps.get(rank);
         try (StreamingDataLoader loader = b.build()) {
-            for (MicroBatch mb : loader) {
+            Iterator<MicroBatch> batches = loader.iterator();
+            trainersStarted.countDown();
+            while (batches.hasNext()) {
+                MicroBatch mb = batches.next();
                 stage.started(System.nanoTime());
                 ledger.received(TRAIN, who, mb.meta(), mb.data());
                 long[] s = perStep.computeIfAbsent(mb.batchIndex(), k -> new long[3]);
@@ -313,7 +333,6 @@ final class DemoRun {
                 stage.moved(mb.size(), mb.data().byteSize(), 0, System.nanoTime());
             }
         }
-        stage.finish();
     }
 
     /** The embedded TransferQueue could not be created. */

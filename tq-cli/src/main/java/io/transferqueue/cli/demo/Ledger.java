@@ -145,7 +145,7 @@ final class Ledger {
                 unknown.add(row);
             }
         }
-        return new TaskCheck(task, rows.size(), counts.size(), missing, repeated, unknown);
+        return new TaskCheck(task, rows.size(), missing, repeated, unknown);
     }
 
     private record Received(String who, long row, String field, long checksum) {
@@ -164,8 +164,7 @@ final class Ledger {
     }
 
     /** Rows of one task that were missed, received more than once, or never produced. */
-    record TaskCheck(String task, int rows, int distinctSeen, Set<Long> missing, Set<Long> repeated,
-            Set<Long> unknown) {
+    record TaskCheck(String task, int rows, Set<Long> missing, Set<Long> repeated, Set<Long> unknown) {
         boolean ok() {
             return missing.isEmpty() && repeated.isEmpty() && unknown.isEmpty();
         }

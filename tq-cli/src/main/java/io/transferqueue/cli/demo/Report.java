@@ -1,6 +1,7 @@
 package io.transferqueue.cli.demo;
 
 import io.transferqueue.client.PartitionStats;
+import io.transferqueue.config.CoreOptions;
 import io.transferqueue.spi.StorageStats;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -18,9 +19,11 @@ final class Report {
         this.out = out;
     }
 
-    void header(DemoSettings s, List<String> fields) {
+    void header(DemoSettings s) {
+        List<String> fields = new SyntheticData(s.seed(), s.n(), s.extraFields()).trainFields();
+        String from = s.config().sourceOf(CoreOptions.STORAGE_BACKEND);
         out.println("TransferQueue demo: one GRPO step on an embedded TransferQueue, storage backend '"
-                + s.backend() + "'");
+                + s.backend() + "' (from " + (from.equals("code") ? "the command line" : from) + ")");
         List<String> shown = new ArrayList<>(fields.subList(0, fields.size() - s.extraFields()));
         if (s.extraFields() > 0) {
             shown.add(SyntheticData.extraName(0) + (s.extraFields() > 1 ? ".." + SyntheticData.extraName(

@@ -8,26 +8,18 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Stage {
     private final String name;
-    private final long expectedRows;
     private final AtomicLong rows = new AtomicLong();
     private final AtomicLong bytesRead = new AtomicLong();
     private final AtomicLong bytesWritten = new AtomicLong();
     private final AtomicLong firstNanos = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastNanos = new AtomicLong(Long.MIN_VALUE);
-    private volatile boolean done;
 
-    Stage(String name, long expectedRows) {
+    Stage(String name) {
         this.name = name;
-        this.expectedRows = expectedRows;
     }
 
     String name() {
         return name;
-    }
-
-    /** Rows this stage handles in a complete run (-1 if it cannot know, e.g. one rank's balanced share). */
-    long expectedRows() {
-        return expectedRows;
     }
 
     /** Marks the start of a data operation (the earliest one opens the stage's active time). */
@@ -41,14 +33,6 @@ final class Stage {
         bytesWritten.addAndGet(written);
         lastNanos.accumulateAndGet(nanos, Math::max);
         this.rows.addAndGet(rows);
-    }
-
-    void finish() {
-        done = true;
-    }
-
-    boolean isDone() {
-        return done;
     }
 
     long rows() {
