@@ -52,7 +52,7 @@ final class Report {
         out.printf(Locale.ROOT, "result: %s (%.2f s)%n", ok ? "PASS, every check passed" : "FAIL, see the checks above",
                 r.elapsedNanos() / 1e9);
         out.println();
-        next(r.settings());
+        next();
         out.flush();
         return ok;
     }
@@ -243,14 +243,16 @@ final class Report {
         out.println(sb);
     }
 
-    private void next(DemoSettings s) {
-        out.println("next:");
-        out.println("  tq-cli/README.md, section \"tq demo\"     what each stage of this run does, in code terms");
-        out.println("  README.md, sections \"Build\" and \"Modules\" where each part lives");
-        out.println("  ./tq demo --help                        other backends (--backend npu), --sampler rank-aware,"
-                + " --rows, --fields, --set tq.*");
-        out.println("  ./tq config --list                      every tq.* option with its default");
-        out.println("  ./tq controller / ./tq storage-unit     the same queue as separate processes");
+    private void next() {
+        out.println("next, in README.md:");
+        out.println("  \"Use it as a library\"   the calls each stage made: put, put(batch, meta), getMeta, get, the "
+                + "StreamingDataLoader");
+        out.println("  \"Storage backends\"      --backend rocksdb | redis | npu and their options (--set "
+                + "tq.storage.<name>.*=...)");
+        out.println("  \"Distributed mode\"      the controller and storage units as separate processes");
+        out.println("  \"Benchmarks\"            transfer rates (this demo is a tour, not a benchmark)");
+        out.println("and tq-cli/README.md, section \"tq demo\", or ./tq demo --help: this run's stages, output and "
+                + "options");
     }
 
     private void pass(String s) {

@@ -79,7 +79,7 @@ class DemoCommandTest {
                 .containsPattern("\\[ok] {3}checksums: \\d+ cells recomputed by the consumers match")
                 .contains("result: PASS")
                 .contains("token balance across trainer ranks")
-                .contains("next:")
+                .contains("next, in README.md:")
                 .doesNotContain("[FAIL]")
                 // plain progress lines, no cursor movement
                 .contains("100%")
