@@ -28,6 +28,13 @@ public record GetMetaRequest(String partition, FetchMode mode, List<String> fiel
      */
     public static final String EXHAUSTED = "tq.exhausted";
 
+    /**
+     * Extra-info key set to {@code true} on an empty FETCH answer that is final for its batch index: the
+     * sampler split a (last, small) batch across data-parallel ranks and this rank's share is empty. A
+     * streaming consumer moves on to the next batch index.
+     */
+    public static final String EMPTY_SHARE = "tq.empty-share";
+
     public GetMetaRequest {
         requireNonNull(partition, "partition is null");
         requireNonNull(mode, "mode is null");

@@ -414,6 +414,11 @@ public final class Controller implements AutoCloseable {
             throw new InvalidRequestException("sampler '" + samplerName(r.sampler()) + "': " + e.getMessage(), e);
         }
         p.scanHint.put(task, view.lowWater());
+        if (result != null && result.emptyShare()) {
+            // this rank's share of a decided split is empty: answer now, and consume the others' shares
+            markConsumed(p, task, result.consumed());
+            return BatchMeta.empty().withExtraInfo(GetMetaRequest.EMPTY_SHARE, true);
+        }
         if (result == null || result.isEmpty()) {
             return p.isComplete() && nothingPending(p, fs, consumed) ? exhausted() : null;
         }
@@ -427,15 +432,19 @@ public final class Controller implements AutoCloseable {
                         + "after every rank of a data-parallel group fetched them");
             }
         }
-        for (long id : result.consumed()) {
+        markConsumed(p, task, result.consumed());
+        boolean[] ready = new boolean[n];
+        Arrays.fill(ready, true);
+        return buildMeta(p, slots, n, Arrays.asList(fs), ready);
+    }
+
+    private static void markConsumed(Partition p, String task, long[] rowIds) {
+        for (long id : rowIds) {
             int s = p.slotOfRowId(id);
             if (s >= 0) {
                 p.markConsumed(task, s);
             }
         }
-        boolean[] ready = new boolean[n];
-        Arrays.fill(ready, true);
-        return buildMeta(p, slots, n, Arrays.asList(fs), ready);
     }
 
     private static BatchMeta exhausted() {

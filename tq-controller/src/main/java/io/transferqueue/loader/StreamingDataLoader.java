@@ -289,7 +289,9 @@ public final class StreamingDataLoader implements Iterable<MicroBatch>, AutoClos
             }
             Fetched f;
             try {
-                f = nextBatch();
+                do {
+                    f = nextBatch();
+                } while (f != END && f.meta.isEmpty());
             } catch (RuntimeException e) {
                 if (closed) {
                     throw e instanceof ClosedException ? e : new ClosedException("loader closed", e);
@@ -438,6 +440,10 @@ public final class StreamingDataLoader implements Iterable<MicroBatch>, AutoClos
             }
             if (Boolean.TRUE.equals(m.extraInfo().get(GetMetaRequest.EXHAUSTED))) {
                 return null;
+            }
+            if (Boolean.TRUE.equals(m.extraInfo().get(GetMetaRequest.EMPTY_SHARE))) {
+                // this rank's share of the batch is empty: the batch index is done, with no rows
+                return m;
             }
             if (drained(what)) {
                 // complete and all consumed: nothing can become ready; only a batch another rank of the group

@@ -85,7 +85,7 @@ public final class SeqlenBalancedSampler implements Sampler {
     private static SampleResult result(List<long[]> parts, int rank, boolean first) {
         long[] mine = rank < parts.size() ? parts.get(rank) : new long[0];
         if (!first) {
-            return new SampleResult(mine, new long[0]);
+            return mine.length == 0 ? SampleResult.emptyShare(new long[0]) : new SampleResult(mine, new long[0]);
         }
         int total = 0;
         for (long[] p : parts) {
@@ -97,7 +97,7 @@ public final class SeqlenBalancedSampler implements Sampler {
             System.arraycopy(p, 0, all, k, p.length);
             k += p.length;
         }
-        return new SampleResult(mine, all);
+        return mine.length == 0 ? SampleResult.emptyShare(all) : new SampleResult(mine, all);
     }
 
     private long[] lengths(ReadyRows ready, long[] ids) {

@@ -101,4 +101,24 @@ class SamplingThroughControllerTest {
             assertThat(all).hasSize(8);
         }
     }
+
+    @Test
+    void aRankWhoseShareOfTheLastBatchIsEmptyIsAnsweredAtOnceAndTheOthersSharesAreConsumed() {
+        try (Controller c = Fixtures.controller()) {
+            BatchMeta rows = insert(c, "p", 1);
+            produce(c, rows, "x");
+            c.markComplete("p");
+            BatchMeta rank1 = c.getMeta(rank("seqlen-balanced", 1, 0, 2)
+                    .withWait(java.time.Duration.ofSeconds(30))).join();
+            assertThat(rank1.isEmpty()).isTrue();
+            assertThat(rank1.extraInfo()).containsEntry(GetMetaRequest.EMPTY_SHARE, true);
+            assertThat(c.stats("p").consumedPerTask()).containsEntry("train", 1L);
+            BatchMeta rank0 = c.getMeta(rank("seqlen-balanced", 0, 0, 2)).join();
+            assertThat(rank0.globalIndexes()).containsExactly(rows.globalIndexes());
+            for (int r = 0; r < 2; r++) {
+                assertThat(c.getMeta(rank("seqlen-balanced", r, 1, 2).withWait(java.time.Duration.ofSeconds(30)))
+                        .join().extraInfo()).containsEntry(GetMetaRequest.EXHAUSTED, true);
+            }
+        }
+    }
 }

@@ -362,6 +362,20 @@ class StreamingDataLoaderTest {
     }
 
     @Test
+    void aRankWithAnEmptyShareOfTheLastBatchMovesOnAndBothRanksEnd() throws Exception {
+        put("p", 0, 9);
+        tq.sync().markComplete("p");
+        IntFunction<StreamingDataLoader> rank = r -> loader("p").sampler("seqlen-balanced").dpRank(r).dpSize(2)
+                .build();
+        // 9 rows, 4 per rank per batch: batches 0 and 1 take 8, batch 2 holds one row that one rank gets
+        Future<List<MicroBatch>> r1 = pool.submit(() -> drain(rank.apply(1)));
+        Future<List<MicroBatch>> r0 = pool.submit(() -> drain(rank.apply(0)));
+        List<Long> all = new ArrayList<>(ids(r0.get(BOUND.toSeconds(), TimeUnit.SECONDS)));
+        all.addAll(ids(r1.get(BOUND.toSeconds(), TimeUnit.SECONDS)));
+        assertThat(all).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(range(0, 9));
+    }
+
+    @Test
     void withoutTheExhaustedFlagTheStatsFallbackEndsTheStream() {
         RecordingClient stripping = new RecordingClient(tq, true);
         put("p", 0, 6);
