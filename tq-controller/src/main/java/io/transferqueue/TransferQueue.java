@@ -158,29 +158,17 @@ public final class TransferQueue implements TransferQueueClient, AutoCloseable {
          * @throws io.transferqueue.error.ConfigException for unknown keys, invalid values or an unknown backend
          */
         public TransferQueue embedded() {
-            NamedPlugins<StorageManagerFactory> backends = NamedPlugins.discover(StorageManagerFactory.class, loader,
-                    "storage backend", StorageManagerFactory::name);
-            NamedPlugins<SamplerFactory> samplers = NamedPlugins.discover(SamplerFactory.class, loader, "sampler",
-                    SamplerFactory::name);
-            List<ConfigOption<?>> known = knownOptions(backends, samplers);
-            config.validate(known);
-            Set<String> unknownEnv = config.unknownEnvironmentVariables(known);
+            Plugins plugins = discoverPlugins();
+            config.validate(plugins.known());
+            Set<String> unknownEnv = config.unknownEnvironmentVariables(plugins.known());
             if (!unknownEnv.isEmpty()) {
                 LOG.warn("ignoring environment variables that match no TransferQueue option: {}", unknownEnv);
             }
-            String name = config.get(CoreOptions.STORAGE_BACKEND);
-            StorageManagerFactory factory = backends.get(name);
-            LOG.info("storage backend '{}' ({}), from {}", name, factory.getClass().getName(),
-                    config.sourceOf(CoreOptions.STORAGE_BACKEND));
-            String instanceId = "tq-" + UUID.randomUUID().toString().substring(0, 8);
-            StorageContext context = StorageContext.of(instanceId, loader);
-            for (Map.Entry<Class<?>, Object> e : resources.entrySet()) {
-                context = withResource(context, e.getKey(), e.getValue());
-            }
-            Controller controller = Controller.create(config, samplers);
+            StorageManagerFactory factory = plugins.backend(config, "embedded");
+            Controller controller = Controller.create(config, plugins.samplers());
             StorageManager storage;
             try {
-                storage = factory.create(config, context);
+                storage = factory.create(config, storageContext());
             } catch (RuntimeException e) {
                 controller.close();
                 throw e;
@@ -198,46 +186,53 @@ public final class TransferQueue implements TransferQueueClient, AutoCloseable {
          */
         public TransferQueue connect(String address) {
             String peer = Endpoints.check(address);
-            NamedPlugins<StorageManagerFactory> backends = NamedPlugins.discover(StorageManagerFactory.class, loader,
-                    "storage backend", StorageManagerFactory::name);
-            NamedPlugins<SamplerFactory> samplers = NamedPlugins.discover(SamplerFactory.class, loader, "sampler",
-                    SamplerFactory::name);
-            List<ConfigOption<?>> known = knownOptions(backends, samplers);
-            config.validate(known);
+            Plugins plugins = discoverPlugins();
+            config.validate(plugins.known());
             RpcSettings settings = RpcOptions.settings(config);
             RemoteControllerApi api = new RemoteControllerApi(peer, RpcClient.create("client", settings), true);
             try {
-                long deadline = System.nanoTime() + settings.timeout().toNanos();
                 await(api.hello(), settings.timeout());
-                Map<String, String> served;
-                while (true) {
-                    try {
-                        served = await(api.servedConfig(), settings.timeout());
-                        break;
-                    } catch (io.transferqueue.error.BackendUnavailableException e) {
-                        if (System.nanoTime() > deadline || !String.valueOf(e.getMessage()).contains("waiting for")) {
-                            throw e;
-                        }
-                        LOG.info("controller {}: {}", peer, e.getMessage());
-                        java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
-                    }
-                }
-                TqConfig effective = config.withServed(served, "controller " + peer);
-                effective.validate(known);
-                String name = effective.get(CoreOptions.STORAGE_BACKEND);
-                StorageManagerFactory factory = backends.get(name);
-                LOG.info("connected to controller {}; storage backend '{}' from {}", peer, name,
-                        effective.sourceOf(CoreOptions.STORAGE_BACKEND));
-                StorageContext context = StorageContext.of("tq-" + UUID.randomUUID().toString().substring(0, 8), loader);
-                for (Map.Entry<Class<?>, Object> e : resources.entrySet()) {
-                    context = withResource(context, e.getKey(), e.getValue());
-                }
-                StorageManager storage = factory.create(effective, context);
-                return new TransferQueue(effective, api, storage);
+                TqConfig effective = config.withServed(servedConfig(api, peer, settings), "controller " + peer);
+                effective.validate(plugins.known());
+                StorageManagerFactory factory = plugins.backend(effective, "connected to controller " + peer + ";");
+                return new TransferQueue(effective, api, factory.create(effective, storageContext()));
             } catch (RuntimeException e) {
                 api.close();
                 throw e;
             }
+        }
+
+        /** The controller's configuration, retried while it still waits for its storage units to register. */
+        private static Map<String, String> servedConfig(RemoteControllerApi api, String peer, RpcSettings settings) {
+            long deadline = System.nanoTime() + settings.timeout().toNanos();
+            while (true) {
+                try {
+                    return await(api.servedConfig(), settings.timeout());
+                } catch (io.transferqueue.error.BackendUnavailableException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    LOG.info("controller {}: {}", peer, e.getMessage());
+                    java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+                }
+            }
+        }
+
+        private Plugins discoverPlugins() {
+            NamedPlugins<StorageManagerFactory> backends = NamedPlugins.discover(StorageManagerFactory.class, loader,
+                    "storage backend", StorageManagerFactory::name);
+            NamedPlugins<SamplerFactory> samplers = NamedPlugins.discover(SamplerFactory.class, loader, "sampler",
+                    SamplerFactory::name);
+            return new Plugins(backends, samplers, knownOptions(backends, samplers));
+        }
+
+        /** A fresh storage context on this builder's loader, carrying the resources the host lent. */
+        private StorageContext storageContext() {
+            StorageContext context = StorageContext.of("tq-" + UUID.randomUUID().toString().substring(0, 8), loader);
+            for (Map.Entry<Class<?>, Object> e : resources.entrySet()) {
+                context = withResource(context, e.getKey(), e.getValue());
+            }
+            return context;
         }
 
         private static <T> T await(CompletableFuture<T> f, java.time.Duration timeout) {
@@ -247,6 +242,20 @@ public final class TransferQueue implements TransferQueueClient, AutoCloseable {
         @SuppressWarnings("unchecked")
         private static <T> StorageContext withResource(StorageContext c, Class<T> type, Object value) {
             return c.withResource(type, (T) value);
+        }
+
+        /** The plugins found on the builder's loader and the options they declare. */
+        private record Plugins(NamedPlugins<StorageManagerFactory> backends, NamedPlugins<SamplerFactory> samplers,
+                List<ConfigOption<?>> known) {
+
+            /** The factory {@code tq.storage.backend} names, logged with where that choice came from. */
+            StorageManagerFactory backend(TqConfig config, String mode) {
+                String name = config.get(CoreOptions.STORAGE_BACKEND);
+                StorageManagerFactory factory = backends.get(name);
+                LOG.info("{} storage backend '{}' ({}), from {}", mode, name, factory.getClass().getName(),
+                        config.sourceOf(CoreOptions.STORAGE_BACKEND));
+                return factory;
+            }
         }
     }
 

@@ -37,6 +37,25 @@ public final class Buffers {
         return b.asReadOnlyBuffer().slice().order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /** Whether any of the buffers is read-only. */
+    static boolean anyReadOnly(ByteBuffer[] buffers) {
+        for (ByteBuffer b : buffers) {
+            if (b.isReadOnly()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Read-only little-endian views of each buffer, in order. */
+    static ByteBuffer[] readOnlyViews(ByteBuffer[] buffers) {
+        ByteBuffer[] views = new ByteBuffer[buffers.length];
+        for (int i = 0; i < buffers.length; i++) {
+            views[i] = readOnlyView(buffers[i]);
+        }
+        return views;
+    }
+
     /** A new writable heap buffer holding a copy of the remaining bytes of {@code b}. */
     public static ByteBuffer copy(ByteBuffer b) {
         ByteBuffer dst = ByteBuffer.allocate(b.remaining()).order(ByteOrder.LITTLE_ENDIAN);

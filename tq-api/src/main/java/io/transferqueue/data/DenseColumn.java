@@ -232,12 +232,7 @@ public final class DenseColumn implements Column {
     @Override
     public boolean isReadOnly() {
         if (rowBuffers != null) {
-            for (ByteBuffer r : rowBuffers) {
-                if (r.isReadOnly()) {
-                    return true;
-                }
-            }
-            return false;
+            return Buffers.anyReadOnly(rowBuffers);
         }
         return data.isReadOnly();
     }
@@ -248,10 +243,7 @@ public final class DenseColumn implements Column {
             return this;
         }
         if (rowBuffers != null) {
-            ByteBuffer[] ro = new ByteBuffer[size];
-            for (int i = 0; i < size; i++) {
-                ro[i] = Buffers.readOnlyView(rowBuffers[i]);
-            }
+            ByteBuffer[] ro = Buffers.readOnlyViews(rowBuffers);
             return new DenseColumn(dtype, rowShape, rowBytes, ro);
         }
         return new DenseColumn(dtype, size, rowShape, rowBytes, Buffers.readOnlyView(data));

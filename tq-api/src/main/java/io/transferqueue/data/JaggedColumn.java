@@ -314,12 +314,7 @@ public final class JaggedColumn implements Column {
     @Override
     public boolean isReadOnly() {
         if (rowBuffers != null) {
-            for (ByteBuffer r : rowBuffers) {
-                if (r.isReadOnly()) {
-                    return true;
-                }
-            }
-            return false;
+            return Buffers.anyReadOnly(rowBuffers);
         }
         return values.isReadOnly();
     }
@@ -330,10 +325,7 @@ public final class JaggedColumn implements Column {
             return this;
         }
         if (rowBuffers != null) {
-            ByteBuffer[] ro = new ByteBuffer[size];
-            for (int i = 0; i < size; i++) {
-                ro[i] = Buffers.readOnlyView(rowBuffers[i]);
-            }
+            ByteBuffer[] ro = Buffers.readOnlyViews(rowBuffers);
             return new JaggedColumn(dtype, size, rank, dims, offsets, null, ro);
         }
         return new JaggedColumn(dtype, size, rank, dims, offsets, Buffers.readOnlyView(values));

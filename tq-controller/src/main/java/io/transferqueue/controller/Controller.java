@@ -284,22 +284,9 @@ public final class Controller implements AutoCloseable {
     }
 
     private BatchMeta forceFetch(String partition, List<String> fields) {
-        Holder h = lock(partition, false);
-        if (h == null) {
-            return BatchMeta.empty();
-        }
-        try {
-            Partition p = h.partition;
-            if (p == null) {
-                return BatchMeta.empty();
-            }
-            int[] slots = new int[p.live];
-            int n = 0;
-            for (int s = 0; s < p.highWater; s++) {
-                if (Bits.get(p.liveBits, s) && !p.isClearing(s)) {
-                    slots[n++] = s;
-                }
-            }
+        return withExisting(partition, BatchMeta.empty(), p -> {
+            int[] slots = liveSlots(p, false);
+            int n = slots.length;
             List<String> names = fields.isEmpty() ? new ArrayList<>(p.fields.keySet()) : fields;
             boolean[] ready = new boolean[n];
             Arrays.fill(ready, true);
@@ -319,9 +306,32 @@ public final class Controller implements AutoCloseable {
                 Arrays.fill(ready, false);
             }
             return buildMeta(p, slots, n, known, ready);
+        });
+    }
+
+    /** Runs {@code action} on the partition under its lock; {@code absent} when there is no such partition. */
+    private <T> T withExisting(String partition, T absent, Function<Partition, T> action) {
+        Holder h = lock(partition, false);
+        if (h == null) {
+            return absent;
+        }
+        try {
+            return h.partition == null ? absent : action.apply(h.partition);
         } finally {
             unlock(h);
         }
+    }
+
+    /** The slots of live rows in slot order, with or without the rows being cleared. */
+    private static int[] liveSlots(Partition p, boolean withClearing) {
+        int[] slots = new int[p.live];
+        int n = 0;
+        for (int s = 0; s < p.highWater; s++) {
+            if (Bits.get(p.liveBits, s) && (withClearing || !p.isClearing(s))) {
+                slots[n++] = s;
+            }
+        }
+        return n == slots.length ? slots : Arrays.copyOf(slots, n);
     }
 
     private CompletableFuture<BatchMeta> fetch(GetMetaRequest r) {
@@ -857,27 +867,13 @@ public final class Controller implements AutoCloseable {
 
     /** First step of clearing a partition: marks every live row CLEARING and returns them with every field. */
     public BatchMeta beginClearPartition(String partition) {
-        Holder h = lock(partition, false);
-        if (h == null) {
-            return BatchMeta.empty();
-        }
-        try {
-            Partition p = h.partition;
-            if (p == null) {
-                return BatchMeta.empty();
+        return withExisting(partition, BatchMeta.empty(), p -> {
+            int[] slots = liveSlots(p, true);
+            for (int s : slots) {
+                Bits.set(p.clearingBits, s);
             }
-            int[] slots = new int[p.live];
-            int n = 0;
-            for (int s = 0; s < p.highWater; s++) {
-                if (Bits.get(p.liveBits, s)) {
-                    Bits.set(p.clearingBits, s);
-                    slots[n++] = s;
-                }
-            }
-            return buildMeta(p, slots, n, new ArrayList<>(p.fields.values()), new boolean[n]);
-        } finally {
-            unlock(h);
-        }
+            return buildMeta(p, slots, slots.length, new ArrayList<>(p.fields.values()), new boolean[slots.length]);
+        });
     }
 
     /**
@@ -1192,14 +1188,9 @@ public final class Controller implements AutoCloseable {
 
     /** Visible keys of a partition with their tags, in insertion order. Unknown partition: empty. */
     public Map<String, Map<String, Object>> kvList(String partition) {
-        Holder h = lock(partition, false);
-        if (h == null) {
-            return Map.of();
-        }
-        try {
-            Partition p = h.partition;
+        return withExisting(partition, Map.of(), p -> {
             Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-            if (p == null || p.keys == null) {
+            if (p.keys == null) {
                 return out;
             }
             for (int s = 0; s < p.highWater; s++) {
@@ -1210,9 +1201,7 @@ public final class Controller implements AutoCloseable {
                 }
             }
             return out;
-        } finally {
-            unlock(h);
-        }
+        });
     }
 
     private static List<FieldState> commonFields(Partition p, int[] slots, List<String> restrictTo) {

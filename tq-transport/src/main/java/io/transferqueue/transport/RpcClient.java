@@ -17,7 +17,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -64,9 +63,7 @@ public final class RpcClient implements AutoCloseable {
     private final String name;
     private final RpcSettings settings;
     private final ZContext ctx;
-    private final ZMQ.Socket wakeRecv;
-    private final ZMQ.Socket wakeSend;
-    private final Object wakeLock = new Object();
+    private final Wakeup wakeup;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(1);
@@ -76,7 +73,6 @@ public final class RpcClient implements AutoCloseable {
     /** Peer address → its connection; touched only by the I/O thread. */
     private final Map<String, Peer> peers = new HashMap<>();
     private ZMQ.Poller poller;
-    private volatile boolean running = true;
 
     /** A connection to one peer (I/O thread only). */
     private static final class Peer {
@@ -116,12 +112,7 @@ public final class RpcClient implements AutoCloseable {
         this.settings = requireNonNull(settings, "settings is null");
         String n = Integer.toHexString(System.identityHashCode(this));
         ctx = new ZContext(1);
-        String wake = "inproc://tq-client-wake-" + UUID.randomUUID();
-        wakeRecv = ctx.createSocket(SocketType.PULL);
-        wakeRecv.bind(wake);
-        wakeSend = ctx.createSocket(SocketType.PUSH);
-        wakeSend.setLinger(0);
-        wakeSend.connect(wake);
+        wakeup = new Wakeup(ctx, "tq-client-wake");
         timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "tq-rpc-" + name + "-timer-" + n));
         timer.setRemoveOnCancelPolicy(true);
         AtomicInteger t = new AtomicInteger();
@@ -159,7 +150,7 @@ public final class RpcClient implements AutoCloseable {
     public CompletableFuture<WireMessage> call(String peer, int type, Map<String, Object> body,
             List<ByteBuffer> payloads, Duration timeout) {
         CompletableFuture<WireMessage> f = new CompletableFuture<>();
-        if (!running) {
+        if (!wakeup.running()) {
             f.completeExceptionally(new ClosedException(name + " is closed"));
             return f;
         }
@@ -243,31 +234,25 @@ public final class RpcClient implements AutoCloseable {
     }
 
     private void wake() {
-        synchronized (wakeLock) {
-            if (running) {
-                wakeSend.send(new byte[0], ZMQ.DONTWAIT);
-            }
-        }
+        wakeup.wake();
     }
 
     // ------------------------------------------------------------------ I/O thread
 
     private void loop() {
         poller = ctx.createPoller(8);
-        poller.register(wakeRecv, ZMQ.Poller.POLLIN);
+        poller.register(wakeup.receiver(), ZMQ.Poller.POLLIN);
         try {
-            while (running) {
+            while (wakeup.running()) {
                 try {
                     poller.poll(-1);
                 } catch (ZMQException e) {
-                    if (!running) {
+                    if (!wakeup.running()) {
                         break;
                     }
                     continue;
                 }
-                while (wakeRecv.recv(ZMQ.DONTWAIT) != null) {
-                    // drain wake-ups
-                }
+                wakeup.drain();
                 Runnable t;
                 while ((t = tasks.poll()) != null) {
                     t.run();
@@ -290,7 +275,7 @@ public final class RpcClient implements AutoCloseable {
             }
             peers.clear();
             poller.close();
-            wakeRecv.close();
+            wakeup.closeReceiver();
         }
     }
 
@@ -517,12 +502,8 @@ public final class RpcClient implements AutoCloseable {
     /** Fails outstanding calls with {@link ClosedException}, closes sockets and threads. Idempotent. */
     @Override
     public void close() {
-        synchronized (wakeLock) {
-            if (!running) {
-                return;
-            }
-            running = false;
-            wakeSend.send(new byte[0], ZMQ.DONTWAIT);
+        if (!wakeup.stop()) {
+            return;
         }
         try {
             io.join(10_000);
@@ -536,9 +517,7 @@ public final class RpcClient implements AutoCloseable {
         pending.clear();
         timer.shutdownNow();
         completions.shutdown();
-        synchronized (wakeLock) {
-            wakeSend.close();
-        }
+        wakeup.closeSender();
         ctx.destroy();
     }
 }

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,9 +53,7 @@ public final class RpcServer implements AutoCloseable {
     private final RpcSettings settings;
     private final ZContext ctx;
     private final ZMQ.Socket router;
-    private final ZMQ.Socket wakeRecv;
-    private final ZMQ.Socket wakeSend;
-    private final Object wakeLock = new Object();
+    private final Wakeup wakeup;
     private final ConcurrentLinkedQueue<Outbound> outbound = new ConcurrentLinkedQueue<>();
     private final String endpoint;
     private final Thread io;
@@ -64,7 +61,6 @@ public final class RpcServer implements AutoCloseable {
     /** Requests still running, by peer identity and request id (I/O thread and completing threads). */
     private final Map<String, CompletableFuture<WireMessage>> inflight = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong served = new AtomicLong();
-    private volatile boolean running = true;
 
     private record Outbound(byte[] identity, WireMessage message) {
     }
@@ -88,12 +84,7 @@ public final class RpcServer implements AutoCloseable {
                 throw new BackendUnavailableException(name + " cannot bind " + bindAddress + ": " + e.getMessage(), e);
             }
             endpoint = Endpoints.connectForm(router.getLastEndpoint());
-            String wake = "inproc://tq-wake-" + UUID.randomUUID();
-            wakeRecv = ctx.createSocket(SocketType.PULL);
-            wakeRecv.bind(wake);
-            wakeSend = ctx.createSocket(SocketType.PUSH);
-            wakeSend.setLinger(0);
-            wakeSend.connect(wake);
+            wakeup = new Wakeup(ctx, "tq-wake");
         } catch (RuntimeException e) {
             ctx.destroy();
             throw e;
@@ -132,28 +123,26 @@ public final class RpcServer implements AutoCloseable {
     private void loop() {
         ZMQ.Poller poller = ctx.createPoller(2);
         poller.register(router, ZMQ.Poller.POLLIN);
-        poller.register(wakeRecv, ZMQ.Poller.POLLIN);
+        poller.register(wakeup.receiver(), ZMQ.Poller.POLLIN);
         try {
-            while (running) {
+            while (wakeup.running()) {
                 try {
                     if (poller.poll(-1) < 0) {
                         break;
                     }
                 } catch (ZMQException e) {
-                    if (!running) {
+                    if (!wakeup.running()) {
                         break;
                     }
                     LOG.warn("{}: poll failed: {}", name, e.toString());
                     continue;
                 }
                 if (poller.pollin(1)) {
-                    while (wakeRecv.recv(ZMQ.DONTWAIT) != null) {
-                        // drain wake-ups
-                    }
+                    wakeup.drain();
                 }
                 flush();
                 // a non-blocking read costs nothing and does not depend on which descriptor woke the poll
-                for (int i = 0; i < RECV_BATCH && running; i++) {
+                for (int i = 0; i < RECV_BATCH && wakeup.running(); i++) {
                     if (!receiveOne()) {
                         break;
                     }
@@ -165,7 +154,7 @@ public final class RpcServer implements AutoCloseable {
         } finally {
             poller.close();
             router.close();
-            wakeRecv.close();
+            wakeup.closeReceiver();
         }
     }
 
@@ -307,31 +296,21 @@ public final class RpcServer implements AutoCloseable {
     }
 
     private void wake() {
-        synchronized (wakeLock) {
-            if (running) {
-                wakeSend.send(new byte[0], ZMQ.DONTWAIT);
-            }
-        }
+        wakeup.wake();
     }
 
     /** Stops serving and releases the sockets and threads. Idempotent. */
     @Override
     public void close() {
-        synchronized (wakeLock) {
-            if (!running) {
-                return;
-            }
-            running = false;
-            wakeSend.send(new byte[0], ZMQ.DONTWAIT);
+        if (!wakeup.stop()) {
+            return;
         }
         try {
             io.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        synchronized (wakeLock) {
-            wakeSend.close();
-        }
+        wakeup.closeSender();
         ctx.destroy();
         LOG.info("{} on {} closed", name, endpoint);
     }
