@@ -55,16 +55,6 @@ static acl_state *state_of(tq_rt *rt) {
     return (acl_state *)rt->impl;
 }
 
-#define LOAD(field, symbol)                                                                                   \
-    do {                                                                                                      \
-        *(void **)(&s->field) = tq_rt_dlsym(rt, s->lib, symbol);                                              \
-        if (s->field == NULL) {                                                                               \
-            free(s);                                                                                          \
-            rt->impl = NULL;                                                                                  \
-            return TQ_RT_E_NO_SYMBOL;                                                                         \
-        }                                                                                                     \
-    } while (0)
-
 static const char *acl_code_name(int code) {
     switch (code) {
     case ACL_ERROR_INVALID_PARAM:
@@ -139,17 +129,17 @@ static int acl_init(tq_rt *rt, int device_id) {
         return TQ_RT_E_UNAVAILABLE;
     }
     /* the library stays loaded: unloading a vendor runtime that may have started threads is not safe */
-    LOAD(init, "aclInit");
-    LOAD(set_device, "aclrtSetDevice");
-    LOAD(reset_device, "aclrtResetDevice");
-    LOAD(get_device_count, "aclrtGetDeviceCount");
-    LOAD(create_context, "aclrtCreateContext");
-    LOAD(destroy_context, "aclrtDestroyContext");
-    LOAD(set_current_context, "aclrtSetCurrentContext");
-    LOAD(malloc, "aclrtMalloc");
-    LOAD(free, "aclrtFree");
-    LOAD(memcpy, "aclrtMemcpy");
-    LOAD(get_mem_info, "aclrtGetMemInfo");
+    TQ_RT_LOAD(init, "aclInit");
+    TQ_RT_LOAD(set_device, "aclrtSetDevice");
+    TQ_RT_LOAD(reset_device, "aclrtResetDevice");
+    TQ_RT_LOAD(get_device_count, "aclrtGetDeviceCount");
+    TQ_RT_LOAD(create_context, "aclrtCreateContext");
+    TQ_RT_LOAD(destroy_context, "aclrtDestroyContext");
+    TQ_RT_LOAD(set_current_context, "aclrtSetCurrentContext");
+    TQ_RT_LOAD(malloc, "aclrtMalloc");
+    TQ_RT_LOAD(free, "aclrtFree");
+    TQ_RT_LOAD(memcpy, "aclrtMemcpy");
+    TQ_RT_LOAD(get_mem_info, "aclrtGetMemInfo");
     *(void **)(&s->recent_err_msg) = dlsym(s->lib, "aclGetRecentErrMsg");
 
     /* process-wide; another user in this process may have initialized it already */

@@ -45,16 +45,6 @@ static cuda_state *state_of(tq_rt *rt) {
     return (cuda_state *)rt->impl;
 }
 
-#define LOAD(field, symbol)                                                                                   \
-    do {                                                                                                      \
-        *(void **)(&s->field) = tq_rt_dlsym(rt, s->lib, symbol);                                              \
-        if (s->field == NULL) {                                                                               \
-            free(s);                                                                                          \
-            rt->impl = NULL;                                                                                  \
-            return TQ_RT_E_NO_SYMBOL;                                                                         \
-        }                                                                                                     \
-    } while (0)
-
 static const char *cuda_error_string(tq_rt *rt, int code, char *buf, size_t len) {
     const char *common = tq_rt_common_error(code);
     if (common != NULL) {
@@ -105,13 +95,13 @@ static int cuda_init(tq_rt *rt, int device_id) {
         return TQ_RT_E_UNAVAILABLE;
     }
     /* the library stays loaded: unloading the CUDA runtime while it has threads is not safe */
-    LOAD(get_device_count, "cudaGetDeviceCount");
-    LOAD(set_device, "cudaSetDevice");
-    LOAD(malloc, "cudaMalloc");
-    LOAD(free, "cudaFree");
-    LOAD(memcpy, "cudaMemcpy");
-    LOAD(mem_get_info, "cudaMemGetInfo");
-    LOAD(get_error_string, "cudaGetErrorString");
+    TQ_RT_LOAD(get_device_count, "cudaGetDeviceCount");
+    TQ_RT_LOAD(set_device, "cudaSetDevice");
+    TQ_RT_LOAD(malloc, "cudaMalloc");
+    TQ_RT_LOAD(free, "cudaFree");
+    TQ_RT_LOAD(memcpy, "cudaMemcpy");
+    TQ_RT_LOAD(mem_get_info, "cudaMemGetInfo");
+    TQ_RT_LOAD(get_error_string, "cudaGetErrorString");
     *(void **)(&s->runtime_get_version) = dlsym(s->lib, "cudaRuntimeGetVersion");
 
     int version = 0;

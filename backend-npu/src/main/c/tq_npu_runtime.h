@@ -133,6 +133,20 @@ void *tq_rt_dlopen_first(tq_rt *rt, const char *what, const char *const *librari
 /* dlsym that records a missing symbol in rt->report. */
 void *tq_rt_dlsym(tq_rt *rt, void *handle, const char *symbol);
 
+/*
+ * For a vendor runtime's init: resolves `symbol` into the function pointer `s->field` of the state `s` it
+ * allocated into `rt->impl`; a missing symbol frees the state and returns TQ_RT_E_NO_SYMBOL from init.
+ */
+#define TQ_RT_LOAD(field, symbol)                                                                             \
+    do {                                                                                                      \
+        *(void **)(&s->field) = tq_rt_dlsym(rt, s->lib, symbol);                                              \
+        if (s->field == NULL) {                                                                               \
+            free(s);                                                                                          \
+            rt->impl = NULL;                                                                                  \
+            return TQ_RT_E_NO_SYMBOL;                                                                         \
+        }                                                                                                     \
+    } while (0)
+
 #ifdef __cplusplus
 }
 #endif

@@ -23,6 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,27 +166,15 @@ public final class NpuKvStorageClient implements KvStorageClient {
     /** Fresh writable heap copies of the values, in key order. */
     @Override
     public CompletableFuture<List<ByteBuffer>> mget(List<String> keys, List<Object> backendMeta) {
-        try {
-            enter();
-            try {
-                DeviceAllocation[] blocks = acquireAll(keys, backendMeta);
-                try {
-                    List<ByteBuffer> out = new ArrayList<>(blocks.length);
-                    for (DeviceAllocation a : blocks) {
-                        ByteBuffer b = Buffers.allocate(Math.toIntExact(a.length));
-                        copyOut(a, b);
-                        out.add(b);
-                    }
-                    return CompletableFuture.completedFuture(out);
-                } finally {
-                    releaseAll(blocks);
-                }
-            } finally {
-                device.exit();
+        return readBlocks(keys, backendMeta, blocks -> {
+            List<ByteBuffer> out = new ArrayList<>(blocks.length);
+            for (DeviceAllocation a : blocks) {
+                ByteBuffer b = Buffers.allocate(Math.toIntExact(a.length));
+                copyOut(a, b);
+                out.add(b);
             }
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+            return out;
+        });
     }
 
     /**
@@ -201,21 +190,33 @@ public final class NpuKvStorageClient implements KvStorageClient {
                 throw new InvalidRequestException("npu storage: a read of " + keys.size() + " keys into "
                         + destinations.size() + " buffers");
             }
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return readBlocks(keys, backendMeta, blocks -> {
+            for (int i = 0; i < blocks.length; i++) {
+                ByteBuffer d = requireNonNull(destinations.get(i), "destination is null");
+                if (blocks[i].length != d.remaining()) {
+                    throw new BackendException("npu storage: the value of key '" + keys.get(i) + "' has "
+                            + blocks[i].length + " bytes, the destination " + d.remaining());
+                }
+            }
+            for (int i = 0; i < blocks.length; i++) {
+                copyOut(blocks[i], destinations.get(i));
+            }
+            return null;
+        });
+    }
+
+    /** Runs {@code read} on the blocks of {@code keys}, acquired all or nothing and released after it. */
+    private <T> CompletableFuture<T> readBlocks(List<String> keys, List<Object> backendMeta,
+            Function<DeviceAllocation[], T> read) {
+        try {
             enter();
             try {
                 DeviceAllocation[] blocks = acquireAll(keys, backendMeta);
                 try {
-                    for (int i = 0; i < blocks.length; i++) {
-                        ByteBuffer d = requireNonNull(destinations.get(i), "destination is null");
-                        if (blocks[i].length != d.remaining()) {
-                            throw new BackendException("npu storage: the value of key '" + keys.get(i) + "' has "
-                                    + blocks[i].length + " bytes, the destination " + d.remaining());
-                        }
-                    }
-                    for (int i = 0; i < blocks.length; i++) {
-                        copyOut(blocks[i], destinations.get(i));
-                    }
-                    return CompletableFuture.completedFuture(null);
+                    return CompletableFuture.completedFuture(read.apply(blocks));
                 } finally {
                     releaseAll(blocks);
                 }

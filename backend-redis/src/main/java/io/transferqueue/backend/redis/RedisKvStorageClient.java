@@ -145,10 +145,7 @@ public final class RedisKvStorageClient implements KvStorageClient {
             return command(CommandType.MGET, out, keyArgs(rk, c));
         };
         return run("get of " + n + " keys", chunks, factory, () -> {
-            check(problems, keys);
-            for (CopyingOutput o : outputs) {
-                checkCount(o.received(), o.expected(), keys);
-            }
+            check(problems, outputs, keys);
             return Arrays.asList(results);
         });
     }
@@ -181,18 +178,19 @@ public final class RedisKvStorageClient implements KvStorageClient {
             return command(CommandType.MGET, out, keyArgs(rk, c));
         };
         return run("get of " + n + " keys", chunks, factory, () -> {
-            check(problems, keys);
-            for (IntoBuffersOutput o : outputs) {
-                checkCount(o.received(), o.expected(), keys);
-            }
+            check(problems, outputs, keys);
             return null;
         });
     }
 
-    private void check(MgetProblems problems, List<String> keys) {
+    /** Throws what went wrong with an operation's {@code MGET}s: missing keys, wrong sizes, a miscounted reply. */
+    private void check(MgetProblems problems, List<? extends MgetOutput> outputs, List<String> keys) {
         TransferQueueException e = problems.toError(keys, connections.where());
         if (e != null) {
             throw e;
+        }
+        for (MgetOutput o : outputs) {
+            checkCount(o.received(), o.expected(), keys);
         }
     }
 
