@@ -12,31 +12,18 @@ import io.transferqueue.meta.BatchMeta;
 import io.transferqueue.spi.KvStorageManager;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A whole embedded TransferQueue with {@code tq.storage.backend=redis}: put, fetch by task, get, clear. */
 class RedisEmbeddedTransferQueueIT {
-    private static RedisServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = RedisServer.start(LocalRedis.requireServer());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-            server = null;
-        }
-    }
+    @RegisterExtension
+    static final SharedRedisServer SERVER = new SharedRedisServer();
 
     @Test
     void producersAndConsumersMoveBatchesThroughRedis() throws Exception {
         TqConfig cfg = TqConfig.defaults().with(CoreOptions.STORAGE_BACKEND, "redis")
-                .with(RedisOptions.URI, server.uri()).with(RedisOptions.KEY_PREFIX, "tq-e2e:");
+                .with(RedisOptions.URI, SERVER.uri()).with(RedisOptions.KEY_PREFIX, "tq-e2e:");
         try (TransferQueue tq = TransferQueue.embedded(cfg)) {
             assertThat(tq.storage().unwrap(KvStorageManager.class).backendName()).isEqualTo("redis");
             Batch batch = AbstractRedisConformanceIT.batchOf(16, 128, 5);
@@ -48,11 +35,11 @@ class RedisEmbeddedTransferQueueIT {
 
             assertThat(meta.size()).isEqualTo(16);
             assertThat(got).isEqualTo(batch.rows(positions(meta)));
-            assertThat(Resp.call(server.port(), "EXISTS", "tq-e2e:train/" + meta.globalIndex(0) + "."
+            assertThat(Resp.call(SERVER.port(), "EXISTS", "tq-e2e:train/" + meta.globalIndex(0) + "."
                     + meta.generation(0) + "/payload")).isEqualTo("1");
 
             tq.clearSamples(meta).get(30, TimeUnit.SECONDS);
-            assertThat(Resp.call(server.port(), "EXISTS", "tq-e2e:train/" + meta.globalIndex(0) + "."
+            assertThat(Resp.call(SERVER.port(), "EXISTS", "tq-e2e:train/" + meta.globalIndex(0) + "."
                     + meta.generation(0) + "/payload")).as("the cell after clear").isEqualTo("0");
         }
     }

@@ -5,25 +5,12 @@ import io.transferqueue.backend.redis.RedisStorageFactory;
 import io.transferqueue.config.TqConfig;
 import io.transferqueue.conformance.ServiceRegistrationConformanceTest;
 import io.transferqueue.spi.StorageManagerFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The plugin smoke test: found by ServiceLoader as 'redis', one factory, options declared, create and close. */
 class RedisServiceRegistrationIT extends ServiceRegistrationConformanceTest {
-    private static RedisServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = RedisServer.start(LocalRedis.requireServer());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-            server = null;
-        }
-    }
+    @RegisterExtension
+    static final SharedRedisServer SERVER = new SharedRedisServer();
 
     @Override
     protected String backendName() {
@@ -37,6 +24,6 @@ class RedisServiceRegistrationIT extends ServiceRegistrationConformanceTest {
 
     @Override
     protected TqConfig config() {
-        return TqConfig.defaults().with(RedisOptions.URI, server.uri());
+        return TqConfig.defaults().with(RedisOptions.URI, SERVER.uri());
     }
 }
