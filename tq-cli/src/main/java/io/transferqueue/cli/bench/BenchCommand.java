@@ -18,6 +18,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -320,6 +321,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (out.isEmpty()) {
             throw new IllegalArgumentException("no backend given; known: " + String.join(", ", Groups.BACKENDS));
         }
+        out.sort(Comparator.comparingInt(Groups.RUN_ORDER::indexOf));
         return out;
     }
 
@@ -367,7 +369,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (String gc : List.of("ZGC", "G1", "Shenandoah", "Parallel", "Serial")) {
             if (all.contains(gc) || (gc.equals("Serial") && all.contains("Copy"))
                     || (gc.equals("Parallel") && all.contains("PS "))) {
-                return gc + " GC";
+                return gc.equals("ZGC") ? gc : gc + " GC";
             }
         }
         return String.join("+", names);

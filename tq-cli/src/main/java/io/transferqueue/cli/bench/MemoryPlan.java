@@ -13,8 +13,8 @@ import java.util.Optional;
  * head room on top for its collector):
  * <ul>
  *   <li>heap of this JVM: the producer's batch, the backend's copy or the received frames, the GET result, and the
- *       baseline's buffers: simple 5 (two preallocated memcpy areas), rocksdb and redis 4 (cells as arrays, raw
- *       reads), simple-remote and npu 3; the complex case adds 1 (strings and their UTF-8 cells);
+ *       baseline's buffers: simple 4 (two memcpy areas of one field each), rocksdb and redis 4 (cells as arrays,
+ *       raw reads), simple-remote and npu 3; the complex case adds 1 (strings and their UTF-8 cells);
  *   <li>outside it: npu 2.2 (device arena and the direct memcpy area), redis 2 (the server), simple-remote 3 in
  *       the unit processes plus 1 GiB.
  * </ul>
@@ -29,8 +29,7 @@ final class MemoryPlan {
 
     static double heapFactor(String backend) {
         return switch (backend) {
-            case "simple" -> 5;
-            case "rocksdb", "redis" -> 4;
+            case "simple", "rocksdb", "redis" -> 4;
             default -> 3;
         };
     }

@@ -2,6 +2,8 @@ package io.transferqueue.cli.bench;
 
 import io.transferqueue.controller.ControllerBenchmark;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +59,7 @@ final class ResultsCsv {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return "";
         }
-        return String.format(Locale.ROOT, "%.4f", v);
+        // six significant digits, never in exponent notation
+        return new BigDecimal(v).round(new MathContext(6)).stripTrailingZeros().toPlainString();
     }
 }

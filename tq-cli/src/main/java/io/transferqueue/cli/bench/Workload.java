@@ -218,17 +218,28 @@ final class Workload {
         }
         int rows = batch.size();
         int f = 0;
-        for (Map.Entry<String, Long> e : digests.entrySet()) {
-            boolean lengths = batch.column(e.getKey()).kind() != ColumnKind.DENSE;
-            CRC32C crc = new CRC32C();
-            for (int i = 0; i < rows; i++) {
-                update(crc, got.get(f * rows + i), lengths);
-            }
-            if (crc.getValue() != e.getValue()) {
-                throw new ChecksumMismatchException(target, label(), e.getKey(), String.format(
-                        "CRC32C %08x of the bytes read, %08x of the bytes written", crc.getValue(), e.getValue()));
-            }
+        for (String field : digests.keySet()) {
+            verifyField(field, got.subList(f * rows, (f + 1) * rows), target);
             f++;
+        }
+    }
+
+    /**
+     * Checks the rows of one field a baseline read back.
+     *
+     * @throws ChecksumMismatchException naming {@code target}, the scale and the field if they differ
+     */
+    void verifyField(String field, List<ByteBuffer> rows, String target) {
+        boolean lengths = batch.column(field).kind() != ColumnKind.DENSE;
+        CRC32C crc = new CRC32C();
+        for (ByteBuffer row : rows) {
+            update(crc, row == null ? ByteBuffer.allocate(0) : row, lengths);
+        }
+        long expected = digests.get(field);
+        if (rows.size() != batch.size() || crc.getValue() != expected) {
+            throw new ChecksumMismatchException(target, label(), field, String.format(
+                    "CRC32C %08x of the %d rows read, %08x of the %d rows written", crc.getValue(), rows.size(),
+                    expected, batch.size()));
         }
     }
 

@@ -30,7 +30,7 @@ class MemoryPlanTest {
     @Test
     void mediumFitsTheLaunchersBenchHeapOnTheProjectMachine() {
         assertThat(MemoryPlan.problem(Scale.parse(Scale.DEFAULT), false, List.of("simple", "simple-remote", "rocksdb",
-                "redis", "npu"), 12 * GIB, 24 * GIB)).isEmpty();
+                "redis", "npu"), 10 * GIB, 24 * GIB)).isEmpty();
     }
 
     @Test
