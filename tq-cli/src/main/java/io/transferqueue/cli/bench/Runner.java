@@ -7,11 +7,15 @@ import java.util.Locale;
 
 /**
  * Runs one group on one workload: warm-up and measured iterations, every side once per iteration, in alternating
- * order; checks the bytes on the first and the last iteration.
+ * order; checks the bytes on the first and the last iteration. Before each iteration of a batch of
+ * {@value #GC_FROM_BYTES} bytes or more the heap is collected (outside the clock), so no timed operation shares the
+ * two cores with a collection of the previous iteration's garbage, and the heap stays near the working set.
  */
 final class Runner {
     /** Seconds between two progress lines of a long step. */
     private static final long PROGRESS_NANOS = 15_000_000_000L;
+    /** Batches from this size on get a collection before each iteration. */
+    static final long GC_FROM_BYTES = 64L << 20;
 
     private Runner() {
     }
@@ -28,6 +32,9 @@ final class Runner {
         try {
             for (int it = 0; it < total; it++) {
                 boolean verify = it == 0 || it == total - 1;
+                if (w.bytes() >= GC_FROM_BYTES) {
+                    System.gc();
+                }
                 for (int k = 0; k < sides.size(); k++) {
                     int s = it % 2 == 0 ? k : sides.size() - 1 - k;
                     long[] ns = sides.get(s).iterate(w, it, verify);

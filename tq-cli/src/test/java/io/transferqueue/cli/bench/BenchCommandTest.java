@@ -86,7 +86,17 @@ class BenchCommandTest {
 
         assertThat(run.exitCode).as(run.toString()).isZero();
         assertThat(run.out).contains("[simple-remote] controller controller (pid ")
-                .contains("and 2 storage units [storage-unit-0 (pid ").contains("raw-jeromq PUT");
+                .contains("and 2 storage units [storage-unit-0 (pid ").contains("raw-jeromq PUT")
+                .contains("[heap] touched").contains("(-Xms1024m -XX:+AlwaysPreTouch -Xmx1024m");
+    }
+
+    @Test
+    void withoutPretouchNeitherThisJvmNorTheUnitsTouchTheirHeap(@TempDir Path dir) {
+        BenchRun run = BenchRun.of("bench", "--backends", "simple-remote", "--scales", "debug", "--iterations", "1",
+                "--warmup", "0", "--controller-rows", "none", "--no-pretouch", "--out", dir.toString());
+
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.out).doesNotContain("[heap] touched").doesNotContain("AlwaysPreTouch").contains("(-Xmx1024m");
     }
 
     @ParameterizedTest
