@@ -55,10 +55,14 @@ final class MemoryPlan {
         return (long) (f * bytes) + (backends.contains("simple-remote") ? GIB : 0);
     }
 
-    /** {@code -Xmx} of each storage-unit process: three times its share of the largest batch, plus 512 MiB. */
+    /**
+     * Heap of each storage-unit process: three times its share of the largest batch (what it stores, what a GET
+     * gathers, the raw baseline's frames) plus 512 MiB, rounded up to 256 MiB.
+     */
     static long childHeap(long largestBytes, int units) {
+        long step = 256L << 20;
         long need = 3 * largestBytes / Math.max(1, units) + (512L << 20);
-        return Math.max(GIB, (need + GIB - 1) / GIB * GIB);
+        return Math.max(512L << 20, (need + step - 1) / step * step);
     }
 
     /**

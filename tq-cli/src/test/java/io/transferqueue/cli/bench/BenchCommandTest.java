@@ -87,7 +87,7 @@ class BenchCommandTest {
         assertThat(run.exitCode).as(run.toString()).isZero();
         assertThat(run.out).contains("[simple-remote] controller controller (pid ")
                 .contains("and 2 storage units [storage-unit-0 (pid ").contains("raw-jeromq PUT")
-                .contains("[heap] touched").contains("(-Xms1024m -XX:+AlwaysPreTouch -Xmx1024m");
+                .contains("[heap] touched").contains("(-Xms768m -XX:+AlwaysPreTouch -Xmx768m");
     }
 
     @Test
@@ -96,7 +96,7 @@ class BenchCommandTest {
                 "--warmup", "0", "--controller-rows", "none", "--no-pretouch", "--out", dir.toString());
 
         assertThat(run.exitCode).as(run.toString()).isZero();
-        assertThat(run.out).doesNotContain("[heap] touched").doesNotContain("AlwaysPreTouch").contains("(-Xmx1024m");
+        assertThat(run.out).doesNotContain("[heap] touched").doesNotContain("AlwaysPreTouch").contains("(-Xmx768m");
     }
 
     @ParameterizedTest

@@ -30,13 +30,14 @@ class MemoryPlanTest {
     @Test
     void mediumFitsTheLaunchersBenchHeapOnTheProjectMachine() {
         assertThat(MemoryPlan.problem(Scale.parse(Scale.DEFAULT), false, List.of("simple", "simple-remote", "rocksdb",
-                "redis", "npu"), 10 * GIB, 24 * GIB)).isEmpty();
+                "redis", "npu"), 8 * GIB, 24 * GIB)).isEmpty();
     }
 
     @Test
-    void unitProcessesGetThreeTimesTheirShareAndAtLeastOneGibibyte() {
-        assertThat(MemoryPlan.childHeap(50_000, 2)).isEqualTo(GIB);
+    void unitProcessesGetThreeTimesTheirSharePlusHalfAGibibyte() {
+        assertThat(MemoryPlan.childHeap(50_000, 2)).isEqualTo(768L << 20);
+        // medium: 3 × 768 MiB + 512 MiB
         assertThat(MemoryPlan.childHeap(Workload.bytesOf(Scale.parse("medium").get(0), Workload.PUT_BENCHMARK), 2))
-                .isEqualTo(3 * GIB);
+                .isEqualTo(2816L << 20);
     }
 }
