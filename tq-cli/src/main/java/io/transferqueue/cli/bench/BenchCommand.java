@@ -162,7 +162,8 @@ public final class BenchCommand implements Callable<Integer> {
         for (Scale s : scaleList) {
             for (String k : kinds) {
                 largest = Math.max(largest, Workload.bytesOf(s, k));
-                largestCells = Math.max(largestCells, (long) s.batch() * (s.fields() + 2) / 3 * 3);
+                int fields = Workload.COMPLEX.equals(k) ? (s.fields() + 2) / 3 * 3 : s.fields();
+                largestCells = Math.max(largestCells, (long) s.batch() * fields);
             }
         }
         List<String> childOptions = childJavaOpts != null ? Arrays.asList(childJavaOpts.trim().split("\\s+"))

@@ -170,13 +170,8 @@ final class Groups {
             Duration timeout = Duration.ofMinutes(2);
             TqConfig cfg = s.base().with(CoreOptions.STORAGE_BACKEND, "redis").with(RedisOptions.URI, uri)
                     .with(RedisOptions.KEY_PREFIX, "tq-bench:").with(RedisOptions.COMMAND_TIMEOUT, timeout);
-            TransferQueue tq;
-            try {
-                tq = TransferQueue.embedded(cfg);
-                tq.sync().partitions();
-            } catch (RuntimeException e) {
-                throw new BackendUnavailableForBench("the redis backend cannot use " + uri + ": " + e.getMessage(), e);
-            }
+            // a server that was given or started but cannot be used is a failure, not a skip
+            TransferQueue tq = TransferQueue.embedded(cfg);
             LettuceSide raw;
             try {
                 RedisURI rawUri = RedisURI.create(uri);
@@ -192,7 +187,7 @@ final class Groups {
                 raw = new LettuceSide(rawUri, timeout);
             } catch (RuntimeException e) {
                 tq.close();
-                throw new BackendUnavailableForBench("raw Lettuce cannot connect to " + uri + ": " + e.getMessage(), e);
+                throw new IllegalStateException("cannot connect to Redis at " + uri + ": " + e.getMessage(), e);
             }
             return new Group("redis", List.of(new QueueSide("redis", tq, false, s.corrupt(), null), raw), "raw-lettuce",
                     where, opened);

@@ -149,6 +149,17 @@ class BenchCommandTest {
     }
 
     @Test
+    void aRedisServerThatWasGivenButCannotBeReachedFailsTheRunInsteadOfBeingSkipped(@TempDir Path dir) {
+        BenchRun run = BenchRun.of("bench", "--backends", "redis", "--redis-uri", "redis://127.0.0.1:1", "--scales",
+                "debug", "--iterations", "1", "--warmup", "0", "--controller-rows", "none", "--no-pretouch", "--out",
+                dir.toString());
+
+        assertThat(run.exitCode).as(run.toString()).isEqualTo(1);
+        assertThat(run.err).contains("cannot open redis").contains("127.0.0.1:1");
+        assertThat(run.out).doesNotContain("skipped");
+    }
+
+    @Test
     void aScaleThatCannotFitIsRefusedUpFront(@TempDir Path dir) {
         Path out = dir.resolve("out");
         BenchRun run = BenchRun.of("bench", "--backends", "simple", "--scales", "debug,huge", "--out", out.toString());
