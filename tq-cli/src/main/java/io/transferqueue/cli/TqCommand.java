@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tq", mixinStandardHelpOptions = true, version = "TransferQueue for the JVM 0.1.0",
         description = "TransferQueue: the data plane between the stages of an RL post-training pipeline.",
         subcommands = {ControllerCommand.class, StorageUnitCommand.class, StatusCommand.class, ConfigCommand.class,
-                io.transferqueue.cli.demo.DemoCommand.class, CommandLine.HelpCommand.class})
+                io.transferqueue.cli.demo.DemoCommand.class, io.transferqueue.cli.bench.BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class TqCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
