@@ -40,20 +40,32 @@ public final class BatchCodec {
      *     payload (a row-chunked column is assembled into one buffer first)
      */
     public static Map<String, Object> encode(Batch batch, List<ByteBuffer> payloads, boolean rowFrames) {
+        return encode(batch, payloads, rowFrames ? -1 : Long.MAX_VALUE);
+    }
+
+    /**
+     * Describes {@code batch} and appends its tensor buffers to {@code payloads}: a row-chunked column of more
+     * than {@code rowFramesAbove} bytes as one payload per row (nothing copied), every other tensor column as one
+     * payload (a row-chunked one assembled into one buffer first). Senders use this to keep frames small enough
+     * for the socket layer: writing one very large heap frame costs far more than writing its rows (see
+     * {@code docs/DESIGN.md}), while many tiny frames cost more than gathering them.
+     */
+    public static Map<String, Object> encode(Batch batch, List<ByteBuffer> payloads, long rowFramesAbove) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("size", (long) batch.size());
         List<Object> fields = new ArrayList<>(batch.columns().size());
-        batch.columns().forEach((name, column) -> fields.add(encodeColumn(name, column, payloads, rowFrames)));
+        batch.columns().forEach((name, column) -> fields.add(encodeColumn(name, column, payloads, rowFramesAbove)));
         m.put("fields", fields);
         return m;
     }
 
     private static Map<String, Object> encodeColumn(String name, Column column, List<ByteBuffer> payloads,
-            boolean rowFrames) {
+            long rowFramesAbove) {
         Map<String, Object> f = SchemaCodec.encode(FieldSchema.of(column));
         f.put("name", name);
-        if (rowFrames && column.size() > 0 && (column instanceof DenseColumn d && d.isRowChunked()
-                || column instanceof JaggedColumn j && j.isRowChunked())) {
+        boolean rowChunked = column instanceof DenseColumn d && d.isRowChunked()
+                || column instanceof JaggedColumn j && j.isRowChunked();
+        if (rowChunked && column.size() > 0 && column.byteSize() > rowFramesAbove) {
             f.put("rows", (long) payloads.size());
             for (int i = 0; i < column.size(); i++) {
                 payloads.add(column instanceof DenseColumn dc ? dc.rowData(i) : ((JaggedColumn) column).rowData(i));

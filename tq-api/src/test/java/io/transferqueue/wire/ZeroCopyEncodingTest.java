@@ -101,4 +101,36 @@ class ZeroCopyEncodingTest {
         Batch decoded = BatchCodec.decode(Envelope.getMap(back.body(), "batch"), back.payloads(), WireLimits.DEFAULT);
         assertThat(decoded).isEqualTo(b);
     }
+
+    @Test
+    void rowChunkedColumnsAboveTheLimitGoOutOneFramePerRowAndSmallerOnesAsOneGatheredFrame() {
+        List<ByteBuffer> bigRows = new ArrayList<>();
+        List<ByteBuffer> smallRows = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            bigRows.add(Tensor.of(new float[] {i, i + 1, i + 2, i + 3}, 4).data());
+            smallRows.add(Tensor.of(new float[] {i}, 1).data());
+        }
+        DenseColumn big = DenseColumn.ofRows(io.transferqueue.data.DType.FLOAT32, new int[] {4}, bigRows);
+        DenseColumn small = DenseColumn.ofRows(io.transferqueue.data.DType.FLOAT32, new int[] {1}, smallRows);
+        Batch b = Batch.builder().add("big", big).add("small", small).build();
+        long limit = small.byteSize(); // 16 bytes: "small" is at the limit, "big" (64 bytes) above it
+
+        List<ByteBuffer> payloads = new ArrayList<>();
+        Map<String, Object> body = Map.of("batch", BatchCodec.encode(b, payloads, limit));
+
+        assertThat(payloads).as("four row frames of 'big', one gathered frame of 'small'").hasSize(5);
+        for (int i = 0; i < 4; i++) {
+            assertThat(payloads.get(i).array()).as("row %d is sent from its own array", i)
+                    .isSameAs(bigRows.get(i).array());
+        }
+        assertThat(payloads.get(4).remaining()).isEqualTo(16);
+        List<ByteBuffer> frames = WireCodec.encode(new WireMessage(1, 1, 0, body, payloads), Encoding.FRAMES);
+        WireMessage back = WireCodec.decode(frames);
+        assertThat(BatchCodec.decode(Envelope.getMap(back.body(), "batch"), back.payloads(), WireLimits.DEFAULT))
+                .isEqualTo(b);
+
+        List<ByteBuffer> gathered = new ArrayList<>();
+        BatchCodec.encode(b, gathered, big.byteSize());
+        assertThat(gathered).as("at a limit of the largest column every column is one frame").hasSize(2);
+    }
 }

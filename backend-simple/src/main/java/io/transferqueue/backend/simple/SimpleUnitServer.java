@@ -31,7 +31,9 @@ import java.util.function.Function;
 /**
  * One storage unit as its own server ({@code tq storage-unit}): an in-process unit of the simple backend
  * behind a ZeroMQ ROUTER. Puts arrive with one frame per row and the unit keeps each received row as its
- * cell (no copy); gets answer with one frame per field column (the unit gathers its rows once). Requests run
+ * cell (no copy). Gets answer a field column of up to {@link UnitMessages#GATHER_LIMIT} bytes as one frame (its
+ * rows gathered once) and a larger one as one frame per row, views of the stored cells: a frame of hundreds of MB
+ * is written by the JDK at a fraction of the speed of its rows (see {@code docs/DESIGN.md}). Requests run
  * on a worker thread, so large copies never hold up the server's I/O thread. Capacity, generations and typed
  * errors are those of {@link SimpleStorageManager}.
  */
@@ -109,7 +111,8 @@ public final class SimpleUnitServer implements AutoCloseable {
                 BatchMeta meta = BatchMetaCodec.decode(Envelope.getMap(b, "meta"), WireLimits.DEFAULT);
                 return unit.get(meta, ReadOptions.zeroCopy()).thenApply(batch -> {
                     List<ByteBuffer> payloads = new ArrayList<>();
-                    Map<String, Object> body = Map.of("batch", BatchCodec.encode(batch, payloads, false));
+                    Map<String, Object> body = Map.of("batch",
+                            BatchCodec.encode(batch, payloads, UnitMessages.GATHER_LIMIT));
                     return new WireMessage(req.type(), req.requestId(), 0, body, payloads);
                 });
             }

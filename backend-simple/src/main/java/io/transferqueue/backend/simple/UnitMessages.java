@@ -15,6 +15,12 @@ import java.util.Map;
 
 /** Bodies of the storage-unit protocol ({@code UNIT_PUT}, {@code UNIT_GET}, {@code UNIT_CLEAR}, {@code UNIT_STATS}). */
 final class UnitMessages {
+    /**
+     * A get answers a field column of at most this many bytes as one frame and a larger one as one frame per row:
+     * few frames for small batches, no frame of hundreds of MB for large ones.
+     */
+    static final long GATHER_LIMIT = 1 << 20;
+
     private UnitMessages() {
     }
 

@@ -12,8 +12,17 @@ import io.transferqueue.spi.PutOptions;
 import io.transferqueue.spi.ReadOptions;
 import io.transferqueue.spi.StorageContext;
 import io.transferqueue.spi.StorageManager;
+import io.transferqueue.transport.Protocol;
+import io.transferqueue.transport.RpcClient;
 import io.transferqueue.transport.RpcOptions;
+import io.transferqueue.wire.BatchCodec;
+import io.transferqueue.wire.BatchMetaCodec;
+import io.transferqueue.wire.Envelope;
+import io.transferqueue.wire.WireLimits;
+import io.transferqueue.wire.WireMessage;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -41,6 +50,36 @@ class RemoteUnitFailureTest {
             assertThat(u.adoptedBytes()).isEqualTo(4 * 2 * 4);
             assertThat(u.copiedBytes()).isZero();
             assertThat(u.stats().rows()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aRemoteGetAnswersALargeColumnOneFramePerRowAndASmallOneAsOneGatheredFrame() throws Exception {
+        int rows = 4;
+        int wide = (int) (UnitMessages.GATHER_LIMIT / 4 / 2); // floats per row: 4 rows make 2x the limit
+        float[] big = new float[rows * wide];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = i;
+        }
+        Batch batch = Batch.builder().dense("big", Tensor.of(big, rows, wide)).add("small", data(rows).column("x"))
+                .build();
+        try (SimpleUnitServer u = SimpleUnitServer.start("tcp://127.0.0.1:0", TqConfig.defaults());
+                StorageManager m = new SimpleStorageFactory().create(TqConfig.defaults()
+                        .with(SimpleStorageOptions.REMOTE_UNITS.key(), u.endpoint()),
+                        StorageContext.of("t", getClass().getClassLoader()));
+                RpcClient raw = RpcClient.create("test", RpcOptions.settings(TqConfig.defaults()))) {
+            BatchMeta meta = rows(0, 1, 2, 3);
+            m.put(batch, meta, PutOptions.defaults()).get(10, TimeUnit.SECONDS);
+            BatchMeta withFields = meta.withFields(batch, true);
+
+            WireMessage answer = raw.call(u.endpoint(), Protocol.UNIT_GET,
+                    Map.of("meta", BatchMetaCodec.encode(withFields, false)), List.of()).get(10, TimeUnit.SECONDS);
+
+            assertThat(answer.payloads()).as("a frame per row of 'big' (2 MiB), one frame for 'small' (32 bytes)")
+                    .hasSize(rows + 1);
+            assertThat(BatchCodec.decode(Envelope.getMap(answer.body(), "batch"), answer.payloads(),
+                    WireLimits.DEFAULT)).isEqualTo(batch);
+            assertThat(m.get(withFields, ReadOptions.copy()).get(10, TimeUnit.SECONDS)).isEqualTo(batch);
         }
     }
 
