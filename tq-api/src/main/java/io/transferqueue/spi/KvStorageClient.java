@@ -59,6 +59,28 @@ public interface KvStorageClient extends AutoCloseable {
         });
     }
 
+    /**
+     * Reads values into new buffers the caller owns: writable, little-endian, of exactly {@code sizes[i]} bytes
+     * for value i (known from the schema). This is how {@link KvStorageManager} serves a copying read. The
+     * default allocates heap buffers and reads into them with {@link #mgetInto}; a store overrides it to allocate
+     * where it copies (on the threads that copy, or from its receive path). A stored value of another size is a
+     * {@link BackendException} naming the key.
+     */
+    default CompletableFuture<List<ByteBuffer>> mgetOwned(List<String> keys, List<Object> backendMeta, int[] sizes) {
+        if (sizes.length != keys.size()) {
+            return CompletableFuture.failedFuture(new io.transferqueue.error.InvalidRequestException("read of "
+                    + keys.size() + " keys with " + sizes.length + " sizes"));
+        }
+        List<ByteBuffer> out = new java.util.ArrayList<>(sizes.length);
+        List<ByteBuffer> views = new java.util.ArrayList<>(sizes.length);
+        for (int size : sizes) {
+            ByteBuffer b = io.transferqueue.data.Buffers.allocate(size);
+            out.add(b);
+            views.add(b.duplicate());
+        }
+        return mgetInto(keys, backendMeta, views).thenApply(v -> out);
+    }
+
     /** Deletes {@code keys}; missing keys are not an error. */
     CompletableFuture<Void> mdelete(List<String> keys, List<Object> backendMeta);
 

@@ -364,7 +364,7 @@ public final class KvStorageManager implements StorageManager {
 
     /**
      * Reads every field of {@code meta.schema()} for every row, in row order: tensor cells with one
-     * {@link KvStorageClient#mgetInto} into fresh heap buffers of the exact size the schema gives, object cells
+     * {@link KvStorageClient#mgetOwned} into new buffers of the exact size the schema gives, object cells
      * with one {@link KvStorageClient#mget}. Each key's backend meta is {@code meta.backendMeta(field, row)}.
      * A row listed twice is read once and returned at both positions (as independent copies).
      *
@@ -399,7 +399,7 @@ public final class KvStorageManager implements StorageManager {
         RowKeys rows = rowKeys(meta);
         List<String> tensorKeys = new ArrayList<>();
         List<Object> tensorMeta = new ArrayList<>();
-        List<ByteBuffer> destinations = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
         List<String> objectKeys = new ArrayList<>();
         List<Object> objectMeta = new ArrayList<>();
         /* per field: index of the field's first key in its key list; its cells follow in unique-row order */
@@ -423,7 +423,7 @@ public final class KvStorageManager implements StorageManager {
                 keys.add(rows.prefixes()[i] + ef);
                 metas.add(meta.backendMeta(field, i));
                 if (!object && !zeroCopy) {
-                    destinations.add(Buffers.allocate(fs.rowByteSize(i)));
+                    sizes.add(fs.rowByteSize(i));
                 }
             }
         }
@@ -434,12 +434,9 @@ public final class KvStorageManager implements StorageManager {
             tensors = call("get", tensorKeys, () -> client.mget(tensorKeys, tensorMeta),
                     values -> checkValues(tensorKeys, values));
         } else {
-            List<ByteBuffer> views = new ArrayList<>(destinations.size());
-            for (ByteBuffer d : destinations) {
-                views.add(d.duplicate());
-            }
-            tensors = call("get", tensorKeys, () -> client.mgetInto(tensorKeys, tensorMeta, views),
-                    ignored -> destinations);
+            int[] exact = sizes.stream().mapToInt(Integer::intValue).toArray();
+            tensors = call("get", tensorKeys, () -> client.mgetOwned(tensorKeys, tensorMeta, exact),
+                    values -> checkSizes(tensorKeys, checkValues(tensorKeys, values), exact));
         }
         CompletableFuture<List<ByteBuffer>> objects = objectKeys.isEmpty()
                 ? CompletableFuture.completedFuture(List.of())
@@ -462,6 +459,19 @@ public final class KvStorageManager implements StorageManager {
             }
         }));
         return out;
+    }
+
+    /** The values of a copying read must be writable buffers of exactly the sizes asked for. */
+    private List<ByteBuffer> checkSizes(List<String> keys, List<ByteBuffer> values, int[] sizes) {
+        for (int i = 0; i < sizes.length; i++) {
+            ByteBuffer v = values.get(i);
+            if (v.remaining() != sizes[i] || v.isReadOnly()) {
+                throw new BackendException(backendName + " returned " + (v.isReadOnly() ? "a read-only buffer" : "a "
+                        + "buffer of " + v.remaining() + " bytes") + " for " + describe(keys.get(i))
+                        + ", which needs a writable one of " + sizes[i]);
+            }
+        }
+        return values;
     }
 
     private List<ByteBuffer> checkValues(List<String> keys, List<ByteBuffer> values) {

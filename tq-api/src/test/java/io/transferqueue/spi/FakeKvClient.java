@@ -22,6 +22,9 @@ final class FakeKvClient implements KvStorageClient {
     volatile List<ByteBuffer> lastPutValues;
     volatile Function<List<String>, List<Object>> putMeta = keys -> List.of();
     volatile UnaryOperator<List<ByteBuffer>> tamperGet = v -> v;
+    /** Applied to what {@link #mgetOwned} returns. */
+    volatile UnaryOperator<List<ByteBuffer>> tamperOwned = v -> v;
+    volatile int[] lastOwnedSizes;
     /** Failed future with this on the next call. */
     volatile RuntimeException failWith;
     /** Thrown synchronously from the next call. */
@@ -98,6 +101,13 @@ final class FakeKvClient implements KvStorageClient {
             out.add(ByteBuffer.wrap(b.clone()));
         }
         return CompletableFuture.completedFuture(tamperGet.apply(out));
+    }
+
+    /** The interface's default (allocate, then {@link #mgetInto}), recording the sizes asked for. */
+    @Override
+    public CompletableFuture<List<ByteBuffer>> mgetOwned(List<String> keys, List<Object> backendMeta, int[] sizes) {
+        lastOwnedSizes = sizes.clone();
+        return KvStorageClient.super.mgetOwned(keys, backendMeta, sizes).thenApply(v -> tamperOwned.apply(v));
     }
 
     @Override

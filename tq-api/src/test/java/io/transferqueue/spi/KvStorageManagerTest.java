@@ -382,6 +382,49 @@ class KvStorageManagerTest {
     }
 
     @Test
+    void aCopyingGetAsksTheClientForOwnedBuffersOfTheSchemasSizesAndReturnsThoseBuffers() {
+        Batch batch = sample();
+        BatchMeta meta = produced(rows("p", 0, 3, 0), await(manager.put(batch, rows("p", 0, 3, 0), PutOptions.defaults())));
+        List<ByteBuffer> handedOut = new ArrayList<>();
+        client.tamperOwned = v -> {
+            handedOut.addAll(v);
+            return v;
+        };
+
+        Batch got = await(manager.get(meta, ReadOptions.copy()));
+
+        // tensor keys in schema order (d, then j), each row once: d rows of 8 bytes, j rows of 6, 0 and 2
+        assertThat(client.lastOwnedSizes).containsExactly(8, 8, 8, 6, 0, 2);
+        assertThat(got).isEqualTo(batch);
+        assertThat(((DenseColumn) got.column("d")).rowData(1).array()).isSameAs(handedOut.get(1).array());
+        ((DenseColumn) got.column("d")).rowData(0).putFloat(0, 42f); // the caller owns them: writable
+        assertThat(await(manager.get(meta, ReadOptions.copy()))).as("the store is untouched").isEqualTo(batch);
+    }
+
+    @Test
+    void aClientThatReturnsAnOwnedBufferOfTheWrongSizeOrReadOnlyFailsTheGetNamingTheCell() {
+        BatchMeta meta = produced(rows("p", 0, 3, 0), await(manager.put(sample(), rows("p", 0, 3, 0),
+                PutOptions.defaults())));
+        client.tamperOwned = v -> {
+            List<ByteBuffer> out = new ArrayList<>(v);
+            out.set(1, ByteBuffer.allocate(7));
+            return out;
+        };
+        assertThat(failure(manager.get(meta, ReadOptions.copy()))).isInstanceOf(BackendException.class)
+                .hasMessageContaining("global index 1").hasMessageContaining("field 'd'")
+                .hasMessageContaining("7 bytes").hasMessageContaining("writable one of 8");
+
+        client.tamperOwned = v -> {
+            List<ByteBuffer> out = new ArrayList<>(v);
+            out.set(3, out.get(3).asReadOnlyBuffer());
+            return out;
+        };
+        assertThat(failure(manager.get(meta, ReadOptions.copy()))).isInstanceOf(BackendException.class)
+                .hasMessageContaining("read-only").hasMessageContaining("global index 0")
+                .hasMessageContaining("field 'j'");
+    }
+
+    @Test
     void anEmptyMetaGivesAnEmptyBatchOfTheRightSizeWithoutCallingTheClient() {
         assertThat(await(manager.get(BatchMeta.empty(), ReadOptions.copy())).size()).isZero();
         Batch noFields = await(manager.get(rows("p", 0, 3, 0), ReadOptions.copy()));

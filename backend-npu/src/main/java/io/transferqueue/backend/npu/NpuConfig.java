@@ -10,9 +10,10 @@ import java.util.List;
  *
  * @param capacityBytes device memory the backend may hold
  * @param chunkBytes size of the chunks taken from the runtime
+ * @param copyThreads threads copying one large put or get, the caller's included
  */
 record NpuConfig(NpuRuntimeKind runtime, int deviceId, long capacityBytes, boolean required, long chunkBytes,
-        boolean strictClose, List<String> aclLibraries, List<String> cudaLibraries) {
+        int copyThreads, boolean strictClose, List<String> aclLibraries, List<String> cudaLibraries) {
     NpuConfig {
         requireNonNull(runtime, "runtime is null");
         aclLibraries = List.copyOf(aclLibraries);
@@ -24,7 +25,8 @@ record NpuConfig(NpuRuntimeKind runtime, int deviceId, long capacityBytes, boole
         requireNonNull(config, "config is null");
         return new NpuConfig(config.get(NpuOptions.RUNTIME), config.get(NpuOptions.DEVICE_ID),
                 config.get(NpuOptions.CAPACITY).bytes(), config.get(NpuOptions.REQUIRED),
-                config.get(NpuOptions.CHUNK_SIZE).bytes(), config.get(NpuOptions.STRICT_CLOSE),
+                config.get(NpuOptions.CHUNK_SIZE).bytes(), config.get(NpuOptions.COPY_THREADS),
+                config.get(NpuOptions.STRICT_CLOSE),
                 config.get(NpuOptions.ACL_LIBRARIES), config.get(NpuOptions.CUDA_LIBRARIES));
     }
 

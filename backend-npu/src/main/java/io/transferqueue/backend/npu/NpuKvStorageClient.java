@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * {@link io.transferqueue.error.CapacityExceededException}; nothing of it is written. An overwrite needs
  * room for the new value before the old one is freed.
  *
- * <p><b>Threading.</b> Thread-safe. Every call runs on the caller's thread and returns a completed future.
+ * <p><b>Threading.</b> Thread-safe. Every call returns a completed future. The copies of a put or get of at
+ * least 8 MiB are shared between the caller's thread and up to {@code tq.storage.npu.copy-threads} - 1 helper
+ * threads (each copies a contiguous range of cells; the call returns when all are done).
  *
  * <p><b>Close.</b> Frees all device memory and closes the runtime after running calls finish. Device buffers
  * still leased, or blocks unaccounted for, are reported: a WARN and {@link #leaksAtClose()}; with
@@ -63,6 +65,7 @@ public final class NpuKvStorageClient implements KvStorageClient {
     private final NpuConfig config;
     private final NpuDevice device;
     private final DeviceAllocator allocator;
+    private final ParallelCopier copier;
     private final ConcurrentHashMap<String, DeviceAllocation> table = new ConcurrentHashMap<>();
     /** Handles start at a random point so the handles of two instances are unlikely to meet. */
     private final AtomicLong ids = new AtomicLong(ThreadLocalRandom.current().nextLong(1L << 48) << 12);
@@ -74,6 +77,7 @@ public final class NpuKvStorageClient implements KvStorageClient {
         this.config = config;
         this.device = device;
         this.allocator = new DeviceAllocator(device, config.capacityBytes(), config.chunkBytes());
+        this.copier = new ParallelCopier(config.copyThreads(), "tq-npu-copy-" + device.deviceId());
     }
 
     /**
@@ -118,9 +122,7 @@ public final class NpuKvStorageClient implements KvStorageClient {
             try {
                 DeviceAllocation[] blocks = allocator.allocateAll(lengths, ids::incrementAndGet);
                 try {
-                    for (int i = 0; i < n; i++) {
-                        copyIn(blocks[i], values.get(i));
-                    }
+                    copier.forEach(lengths, i -> copyIn(blocks[i], values.get(i)));
                 } catch (RuntimeException e) {
                     for (DeviceAllocation b : blocks) {
                         b.release();
@@ -166,15 +168,7 @@ public final class NpuKvStorageClient implements KvStorageClient {
     /** Fresh writable heap copies of the values, in key order. */
     @Override
     public CompletableFuture<List<ByteBuffer>> mget(List<String> keys, List<Object> backendMeta) {
-        return readBlocks(keys, backendMeta, blocks -> {
-            List<ByteBuffer> out = new ArrayList<>(blocks.length);
-            for (DeviceAllocation a : blocks) {
-                ByteBuffer b = Buffers.allocate(Math.toIntExact(a.length));
-                copyOut(a, b);
-                out.add(b);
-            }
-            return out;
-        });
+        return readBlocks(keys, backendMeta, this::freshCopies);
     }
 
     /**
@@ -196,16 +190,52 @@ public final class NpuKvStorageClient implements KvStorageClient {
         return readBlocks(keys, backendMeta, blocks -> {
             for (int i = 0; i < blocks.length; i++) {
                 ByteBuffer d = requireNonNull(destinations.get(i), "destination is null");
-                if (blocks[i].length != d.remaining()) {
-                    throw new BackendException("npu storage: the value of key '" + keys.get(i) + "' has "
-                            + blocks[i].length + " bytes, the destination " + d.remaining());
-                }
+                checkSize(keys.get(i), blocks[i], d.remaining());
             }
-            for (int i = 0; i < blocks.length; i++) {
-                copyOut(blocks[i], destinations.get(i));
-            }
+            copier.forEach(lengthsOf(blocks), i -> copyOut(blocks[i], destinations.get(i)));
             return null;
         });
+    }
+
+    /**
+     * Copies each value into a new heap buffer of the size asked for, allocated by the thread that copies it (so a
+     * large read zero-fills and copies on {@code copy-threads} threads). A value of another size is a
+     * {@link BackendException} naming the key, before anything is allocated.
+     */
+    @Override
+    public CompletableFuture<List<ByteBuffer>> mgetOwned(List<String> keys, List<Object> backendMeta, int[] sizes) {
+        try {
+            requireNonNull(sizes, "sizes is null");
+            if (sizes.length != keys.size()) {
+                throw new InvalidRequestException("npu storage: a read of " + keys.size() + " keys with "
+                        + sizes.length + " sizes");
+            }
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return readBlocks(keys, backendMeta, blocks -> {
+            for (int i = 0; i < blocks.length; i++) {
+                checkSize(keys.get(i), blocks[i], sizes[i]);
+            }
+            return freshCopies(blocks);
+        });
+    }
+
+    /** Each block copied into a new heap buffer, allocated by the thread that copies it. */
+    private List<ByteBuffer> freshCopies(DeviceAllocation[] blocks) {
+        ByteBuffer[] out = new ByteBuffer[blocks.length];
+        copier.forEach(lengthsOf(blocks), i -> {
+            out[i] = Buffers.allocate(Math.toIntExact(blocks[i].length));
+            copyOut(blocks[i], out[i]);
+        });
+        return java.util.Arrays.asList(out);
+    }
+
+    private static void checkSize(String key, DeviceAllocation block, long size) {
+        if (block.length != size) {
+            throw new BackendException("npu storage: the value of key '" + key + "' has " + block.length
+                    + " bytes, the destination " + size);
+        }
     }
 
     /** Runs {@code read} on the blocks of {@code keys}, acquired all or nothing and released after it. */
@@ -226,6 +256,14 @@ public final class NpuKvStorageClient implements KvStorageClient {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    private static long[] lengthsOf(DeviceAllocation[] blocks) {
+        long[] out = new long[blocks.length];
+        for (int i = 0; i < blocks.length; i++) {
+            out[i] = blocks[i].length;
+        }
+        return out;
     }
 
     private void copyOut(DeviceAllocation a, ByteBuffer dst) {
@@ -500,6 +538,7 @@ public final class NpuKvStorageClient implements KvStorageClient {
             outstanding[2] = allocator.usedBytes();
             allocator.close();
         });
+        copier.close();
         if (outstanding[0] > 0 || outstanding[1] > 0) {
             leaksAtClose.addAndGet(Math.max(outstanding[0], outstanding[1]));
             String msg = "npu storage closed with " + outstanding[0] + " device buffers still leased and "

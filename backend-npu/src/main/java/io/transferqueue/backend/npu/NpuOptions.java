@@ -40,6 +40,13 @@ public final class NpuOptions {
             .description("Device memory is taken from the runtime in chunks of this size (larger cells get a chunk "
                     + "of their own) and reused for later cells; never more than the capacity in total.");
 
+    public static final ConfigOption<Integer> COPY_THREADS = ConfigOption.key("tq.storage.npu.copy-threads")
+            .intType()
+            .defaultValue(2)
+            .validate(n -> n >= 1 && n <= 64, "must be between 1 and 64")
+            .description("Threads that copy one put or get of at least 8 MiB into or out of the device, the "
+                    + "calling thread included (1: the calling thread alone).");
+
     public static final ConfigOption<Boolean> STRICT_CLOSE = ConfigOption.key("tq.storage.npu.strict-close")
             .booleanType()
             .defaultValue(false)
@@ -64,6 +71,7 @@ public final class NpuOptions {
 
     /** Every option of the backend. */
     public static List<ConfigOption<?>> all() {
-        return List.of(RUNTIME, DEVICE_ID, CAPACITY, REQUIRED, CHUNK_SIZE, STRICT_CLOSE, ACL_LIBRARIES, CUDA_LIBRARIES);
+        return List.of(RUNTIME, DEVICE_ID, CAPACITY, REQUIRED, CHUNK_SIZE, COPY_THREADS, STRICT_CLOSE, ACL_LIBRARIES,
+                CUDA_LIBRARIES);
     }
 }
