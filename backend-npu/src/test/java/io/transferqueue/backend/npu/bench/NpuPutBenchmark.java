@@ -6,14 +6,10 @@ import io.transferqueue.backend.npu.NpuRuntimeKind;
 import io.transferqueue.backend.npu.NpuStorageFactory;
 import io.transferqueue.config.DataSize;
 import io.transferqueue.config.TqConfig;
+import io.transferqueue.conformance.PutBenchmarkWorkload;
 import io.transferqueue.data.Batch;
 import io.transferqueue.data.Buffers;
-import io.transferqueue.data.Column;
-import io.transferqueue.data.DType;
-import io.transferqueue.data.DenseColumn;
-import io.transferqueue.data.JaggedColumn;
 import io.transferqueue.meta.BatchMeta;
-import io.transferqueue.meta.RowHandle;
 import io.transferqueue.spi.KvStorageManager;
 import io.transferqueue.spi.PutOptions;
 import io.transferqueue.spi.PutResult;
@@ -26,13 +22,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 
 /**
- * The upstream {@code put_benchmark} workload through the npu backend, next to plain memcpy of the same
- * cells in the same run. Data: F fields of B rows; even fields dense {@code [B, seq]}, odd fields jagged
- * with the same total element count and random row lengths (each ≥ 1); dtypes rotate float32, int64,
- * float64, int32, float16. Producer data lives in heap buffers, as a Java producer's would.
+ * The upstream {@code put_benchmark} workload ({@link PutBenchmarkWorkload}) through the npu backend, next to
+ * plain memcpy of the same cells in the same run. Producer data lives in heap buffers, as a Java producer's would.
  *
  * <p>Measured per round (a fresh partition each round, cleared after it, so the backend's pooled device
  * memory is rewritten, never first-touched, after the warm-up):
@@ -50,8 +43,6 @@ import java.util.Random;
  * (default: debug tiny small). Medium needs ~1.6 GiB of device capacity and ~8 GiB of JVM heap plus direct memory.
  */
 public final class NpuPutBenchmark {
-    private static final DType[] DTYPES = {DType.FLOAT32, DType.INT64, DType.FLOAT64, DType.INT32, DType.FLOAT16};
-
     private record Config(String name, int batch, int seq, int fields, int rounds) {
     }
 
@@ -95,10 +86,9 @@ public final class NpuPutBenchmark {
     }
 
     private static void run(Config c, int rounds, NpuRuntimeKind runtime) {
-        Random random = new Random(42);
-        Batch batch = data(c, random);
-        long bytes = payload(batch);
-        List<ByteBuffer> cells = cells(batch);
+        Batch batch = PutBenchmarkWorkload.batch(c.batch(), c.seq(), c.fields(), "field_", 42);
+        long bytes = PutBenchmarkWorkload.payloadBytes(batch);
+        List<ByteBuffer> cells = PutBenchmarkWorkload.cells(batch);
         long capacity = (long) (bytes * 1.1) + (cells.size() * 512L) + (64L << 20);
         TqConfig config = TqConfig.defaults()
                 .with(NpuOptions.RUNTIME, runtime)
@@ -120,7 +110,7 @@ public final class NpuPutBenchmark {
             NpuKvStorageClient client = m.unwrap(NpuKvStorageClient.class);
             int warmup = 2;
             for (int r = -warmup; r < rounds; r++) {
-                BatchMeta rows = rows("bench_" + c.name() + "_" + r, c.batch());
+                BatchMeta rows = PutBenchmarkWorkload.rows("bench_" + c.name() + "_" + r, c.batch());
 
                 long t0 = System.nanoTime();
                 PutResult result = m.put(batch, rows, PutOptions.defaults()).join();
@@ -179,73 +169,6 @@ public final class NpuPutBenchmark {
                 c.name(), bytes / 1048576.0, rounds, p, pk, g, gi, ci, co, p / ci, pk / ci, g / co, gi / co);
     }
 
-    private static Batch data(Config c, Random random) {
-        Batch.Builder b = Batch.builder();
-        for (int f = 0; f < c.fields(); f++) {
-            DType t = DTYPES[f % DTYPES.length];
-            long numel = (long) c.batch() * c.seq();
-            ByteBuffer values = Buffers.allocate(Math.toIntExact(numel * t.elementSize()));
-            byte[] chunk = new byte[1 << 16];
-            for (int off = 0; off < values.capacity(); off += chunk.length) {
-                random.nextBytes(chunk);
-                values.put(off, chunk, 0, Math.min(chunk.length, values.capacity() - off));
-            }
-            if (f % 2 == 0) {
-                b.add("field_" + f, DenseColumn.wrap(t, c.batch(), new int[] {c.seq()}, values));
-            } else {
-                int[][] shapes = new int[c.batch()][];
-                int[] lengths = randomLengths(random, c.batch(), Math.toIntExact(numel));
-                for (int i = 0; i < c.batch(); i++) {
-                    shapes[i] = new int[] {lengths[i]};
-                }
-                b.add("field_" + f, JaggedColumn.wrap(t, shapes, values));
-            }
-        }
-        return b.build();
-    }
-
-    /** {@code n} lengths ≥ 1 summing to {@code total}, proportional to exponential draws (a flat Dirichlet). */
-    static int[] randomLengths(Random random, int n, int total) {
-        double[] w = new double[n];
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            w[i] = -Math.log(1 - random.nextDouble());
-            sum += w[i];
-        }
-        int[] out = new int[n];
-        int left = total - n;
-        int assigned = 0;
-        for (int i = 0; i < n; i++) {
-            out[i] = 1 + (int) Math.floor(left * w[i] / sum);
-            assigned += out[i];
-        }
-        for (int i = 0; assigned < total; i = (i + 1) % n) {
-            out[i]++;
-            assigned++;
-        }
-        return out;
-    }
-
-    private static long payload(Batch batch) {
-        long n = 0;
-        for (ByteBuffer b : cells(batch)) {
-            n += b.remaining();
-        }
-        return n;
-    }
-
-    /** Every cell's bytes, field by field, row by row (as the manager keys them). */
-    private static List<ByteBuffer> cells(Batch batch) {
-        List<ByteBuffer> out = new ArrayList<>();
-        for (String f : batch.fieldNames()) {
-            Column col = batch.column(f);
-            for (int i = 0; i < batch.size(); i++) {
-                out.add(col instanceof DenseColumn d ? d.rowData(i) : ((JaggedColumn) col).rowData(i));
-            }
-        }
-        return out;
-    }
-
     private static void copyIn(List<ByteBuffer> cells, ByteBuffer direct) {
         direct.clear();
         for (ByteBuffer c : cells) {
@@ -280,14 +203,6 @@ public final class NpuPutBenchmark {
                 throw new AssertionError("GET-into returned other bytes for cell " + keys.get(i));
             }
         }
-    }
-
-    private static BatchMeta rows(String partition, int n) {
-        List<RowHandle> h = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            h.add(new RowHandle(partition, i, 0));
-        }
-        return BatchMeta.of(h);
     }
 
     private static BatchMeta produced(BatchMeta rows, PutResult r) {

@@ -10,13 +10,9 @@ import io.transferqueue.backend.redis.RedisOptions;
 import io.transferqueue.backend.redis.RedisStorageFactory;
 import io.transferqueue.config.DataSize;
 import io.transferqueue.config.TqConfig;
+import io.transferqueue.conformance.PutBenchmarkWorkload;
 import io.transferqueue.data.Batch;
-import io.transferqueue.data.Column;
-import io.transferqueue.data.DType;
-import io.transferqueue.data.DenseColumn;
-import io.transferqueue.data.JaggedColumn;
 import io.transferqueue.meta.BatchMeta;
-import io.transferqueue.meta.RowHandle;
 import io.transferqueue.spi.PutOptions;
 import io.transferqueue.spi.ReadOptions;
 import io.transferqueue.spi.StorageContext;
@@ -28,8 +24,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +34,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -50,9 +43,7 @@ import java.util.stream.Stream;
  * run, alternating round by round: once with the whole batch pipelined at once (one flush; the ratio is against
  * this), once with at most {@value #RAW_WINDOW} commands in flight.
  *
- * <p>Data per scale: {@code F} fields of {@code B} rows; even fields dense {@code [B, seq]}, odd fields jagged
- * with the same total element count and random row lengths of at least 1; dtypes rotate float32, int64, float64,
- * int32, float16. Every round's bytes are verified (untimed) for both sides. Figures: Gbps = payload bytes × 8 /
+ * <p>Data per scale: {@link PutBenchmarkWorkload}. Every round's bytes are verified (untimed) for both sides. Figures: Gbps = payload bytes × 8 /
  * seconds, median over the rounds after warm-up. A round of a batch under 8 MB times several operations back to
  * back (one at a time, each awaited), so that it measures more than one loopback round trip.
  *
@@ -71,7 +62,6 @@ public final class RedisPutBenchmark {
 
     private static final List<Scale> SCALES = List.of(new Scale("debug", 32, 128, 2), new Scale("tiny", 64, 1024, 4),
             new Scale("small", 512, 12800, 4), new Scale("medium", 1024, 65536, 4));
-    private static final DType[] DTYPES = {DType.FLOAT32, DType.INT64, DType.FLOAT64, DType.INT32, DType.FLOAT16};
     /** Commands in flight of the second raw baseline. */
     private static final int RAW_WINDOW = 64;
 
@@ -146,9 +136,9 @@ public final class RedisPutBenchmark {
 
     private static String[] runScale(Scale s, int rounds, int warmup, long seed, StorageManager manager,
             StatefulRedisConnection<byte[], byte[]> raw) throws Exception {
-        Batch batch = generate(s, seed);
+        Batch batch = PutBenchmarkWorkload.batch(s.b, s.seq, s.fields, "f", seed);
         long bytes = batch.byteSize();
-        List<byte[]> cells = cells(batch);
+        List<byte[]> cells = PutBenchmarkWorkload.cellArrays(batch);
         System.out.printf(Locale.ROOT, "%s: B=%d seq=%d F=%d, %.3f MB in %d cells; %d warm-up + %d rounds%n", s.name,
                 s.b, s.seq, s.fields, bytes / 1e6, cells.size(), warmup, rounds);
         double[] bPut = new double[rounds];
@@ -164,7 +154,7 @@ public final class RedisPutBenchmark {
             List<BatchMeta> metas = new ArrayList<>(reps);
             long t0 = System.nanoTime();
             for (int k = 0; k < reps; k++) {
-                BatchMeta rows = rows("bench_" + s.name + "_" + round + "_" + k, s.b);
+                BatchMeta rows = PutBenchmarkWorkload.rows("bench_" + s.name + "_" + round + "_" + k, s.b);
                 var put = manager.put(batch, rows, PutOptions.defaults()).get(10, TimeUnit.MINUTES);
                 metas.add(rows.withSchema(put.schema(), true));
             }
@@ -236,12 +226,12 @@ public final class RedisPutBenchmark {
                     gbps(moved, t1 - t0), gbps(moved, t3 - t2), gbps(moved, rawNanos[0]), gbps(moved, rawNanos[1]),
                     gbps(moved, rawNanos[2]), gbps(moved, rawNanos[3]), reps);
         }
-        double bp = median(bPut);
-        double rp = median(rPut);
-        double bg = median(bGet);
-        double rg = median(rGet);
-        double wp = median(wPut);
-        double wg = median(wGet);
+        double bp = PutBenchmarkWorkload.median(bPut);
+        double rp = PutBenchmarkWorkload.median(rPut);
+        double bg = PutBenchmarkWorkload.median(bGet);
+        double rg = PutBenchmarkWorkload.median(rGet);
+        double wp = PutBenchmarkWorkload.median(wPut);
+        double wg = PutBenchmarkWorkload.median(wGet);
         return new String[] {s.name, s.b + "×" + s.seq + "×" + s.fields, String.format(Locale.ROOT, "%.3f", bytes / 1e6),
             rounds + (reps > 1 ? " × " + reps + " ops" : ""), f(bp), f(rp), f(bp / rp), f(wp), f(bg), f(rg), f(bg / rg),
             f(wg)};
@@ -326,91 +316,8 @@ public final class RedisPutBenchmark {
 
     // ------------------------------------------------------------------ data
 
-    /** The put_benchmark batch: even fields dense [B, seq], odd fields jagged with the same element count. */
-    static Batch generate(Scale s, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        Batch.Builder b = Batch.builder();
-        for (int f = 0; f < s.fields; f++) {
-            DType t = DTYPES[f % DTYPES.length];
-            long numel = (long) s.b * s.seq;
-            ByteBuffer data = randomBytes(Math.toIntExact(numel * t.elementSize()), r);
-            if (f % 2 == 0) {
-                b.add("f" + f, DenseColumn.wrap(t, s.b, new int[] {s.seq}, data));
-            } else {
-                int[][] shapes = new int[s.b][];
-                int[] lengths = randomLengths(s.b, Math.toIntExact(numel), r);
-                for (int i = 0; i < s.b; i++) {
-                    shapes[i] = new int[] {lengths[i]};
-                }
-                b.add("f" + f, JaggedColumn.wrap(t, shapes, data));
-            }
-        }
-        return b.build();
-    }
-
-    /** {@code n} lengths of at least 1 summing to {@code total}, spread like a flat Dirichlet draw. */
-    static int[] randomLengths(int n, int total, SplittableRandom r) {
-        double[] w = new double[n];
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            w[i] = -Math.log(1 - r.nextDouble());
-            sum += w[i];
-        }
-        int[] out = new int[n];
-        int left = total - n;
-        int assigned = 0;
-        for (int i = 0; i < n; i++) {
-            out[i] = 1 + (int) Math.floor(left * w[i] / sum);
-            assigned += out[i];
-        }
-        for (int i = 0; assigned < total; i = (i + 1) % n) {
-            out[i]++;
-            assigned++;
-        }
-        return out;
-    }
-
-    private static ByteBuffer randomBytes(int n, SplittableRandom r) {
-        ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
-        while (b.remaining() >= 8) {
-            b.putLong(r.nextLong());
-        }
-        while (b.hasRemaining()) {
-            b.put((byte) r.nextInt());
-        }
-        return b.flip();
-    }
-
-    /** Every cell's bytes, field by field, as raw Lettuce would be handed them. */
-    private static List<byte[]> cells(Batch batch) {
-        List<byte[]> out = new ArrayList<>();
-        for (Column c : batch.columns().values()) {
-            for (int i = 0; i < batch.size(); i++) {
-                ByteBuffer row = c instanceof DenseColumn d ? d.rowData(i) : ((JaggedColumn) c).rowData(i);
-                byte[] a = new byte[row.remaining()];
-                row.duplicate().get(a);
-                out.add(a);
-            }
-        }
-        return out;
-    }
-
-    private static BatchMeta rows(String partition, int n) {
-        List<RowHandle> h = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            h.add(new RowHandle(partition, i, 0));
-        }
-        return BatchMeta.of(h);
-    }
-
     private static double gbps(long bytes, long nanos) {
         return bytes * 8.0 / nanos;
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static String f(double v) {

@@ -4,13 +4,9 @@ import io.transferqueue.backend.rocksdb.RocksDbConfig;
 import io.transferqueue.backend.rocksdb.RocksDbOptions;
 import io.transferqueue.backend.rocksdb.RocksDbStorageClient;
 import io.transferqueue.config.TqConfig;
+import io.transferqueue.conformance.PutBenchmarkWorkload;
 import io.transferqueue.data.Batch;
-import io.transferqueue.data.Column;
-import io.transferqueue.data.DType;
-import io.transferqueue.data.DenseColumn;
-import io.transferqueue.data.JaggedColumn;
 import io.transferqueue.meta.BatchMeta;
-import io.transferqueue.meta.RowHandle;
 import io.transferqueue.spi.KvStorageManager;
 import io.transferqueue.spi.PutOptions;
 import io.transferqueue.spi.PutResult;
@@ -24,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
@@ -35,9 +30,7 @@ import org.rocksdb.WriteOptions;
  * get of a {@link Batch}), next to raw rocksdbjni writing the same keys and bytes with one {@link WriteBatch} and
  * reading them with {@code multiGetAsList}, on a second database opened with the very same options, in the same run.
  *
- * <p>Data as upstream: {@code F} fields of {@code B} rows; even fields dense {@code [B, seq]}, odd fields jagged with
- * the same total element count and random row lengths ≥ 1; dtypes rotate float32, int64, float64, int32, float16.
- * Each round writes a new partition, reads it back and clears it; the backend and raw alternate which goes first.
+ * <p>Data as upstream ({@link PutBenchmarkWorkload}). Each round writes a new partition, reads it back and clears it; the backend and raw alternate which goes first.
  * Figures are Gbps (payload bytes × 8 / seconds), the median of the rounds after warm-up.
  *
  * <pre>
@@ -56,8 +49,6 @@ import org.rocksdb.WriteOptions;
  * {@code DIR/backend} and {@code DIR/raw} (WAL on unless {@code wal=false}).
  */
 public final class RocksDbPutBenchmark {
-    private static final DType[] DTYPES = {DType.FLOAT32, DType.INT64, DType.FLOAT64, DType.INT32, DType.FLOAT16};
-
     /** A workload size, with the rounds it runs by default (small ones are fast and noisy: many rounds). */
     record Scale(String name, int batch, int seq, int fields, int rounds, int warmup) {
     }
@@ -126,8 +117,8 @@ public final class RocksDbPutBenchmark {
 
     private static String run(Scale s, int rounds, int warmup, TqConfig backendConfig, TqConfig rawConfig)
             throws Exception {
-        Batch batch = data(s, new Random(42));
-        long bytes = payloadBytes(batch);
+        Batch batch = PutBenchmarkWorkload.batch(s.batch(), s.seq(), s.fields(), "field_", 42);
+        long bytes = PutBenchmarkWorkload.payloadBytes(batch);
         System.out.printf(Locale.ROOT, "%n%s: B=%d seq=%d F=%d, %.3f MB per put, %d rounds after %d warm-up%n",
                 s.name(), s.batch(), s.seq(), s.fields(), bytes / 1e6, rounds, warmup);
         RocksDbStorageClient rawClient = RocksDbStorageClient.open(RocksDbConfig.from(rawConfig));
@@ -136,7 +127,7 @@ public final class RocksDbPutBenchmark {
         RocksDbConfig rc = rawClient.config();
         try (WriteOptions wo = new WriteOptions().setDisableWAL(!rc.wal()).setSync(rc.syncWrites());
                 org.rocksdb.ReadOptions ro = new org.rocksdb.ReadOptions()) {
-            Raw raw = new Raw(rawClient.unwrap(RocksDB.class), wo, ro, Raw.cells(batch));
+            Raw raw = new Raw(rawClient.unwrap(RocksDB.class), wo, ro, PutBenchmarkWorkload.cellArrays(batch));
             RocksDB backendDb = manager.unwrap(RocksDB.class);
             RocksDbStorageClient client = manager.unwrap(RocksDbStorageClient.class);
             double[][] b = new double[2][rounds];
@@ -172,12 +163,12 @@ public final class RocksDbPutBenchmark {
                     c[1][i - warmup] = ct[1];
                 }
             }
-            double bp = gbps(bytes, median(b[0]));
-            double bg = gbps(bytes, median(b[1]));
-            double rp = gbps(bytes, median(r[0]));
-            double rg = gbps(bytes, median(r[1]));
-            double cp = gbps(bytes, median(c[0]));
-            double cg = gbps(bytes, median(c[1]));
+            double bp = gbps(bytes, PutBenchmarkWorkload.median(b[0]));
+            double bg = gbps(bytes, PutBenchmarkWorkload.median(b[1]));
+            double rp = gbps(bytes, PutBenchmarkWorkload.median(r[0]));
+            double rg = gbps(bytes, PutBenchmarkWorkload.median(r[1]));
+            double cp = gbps(bytes, PutBenchmarkWorkload.median(c[0]));
+            double cg = gbps(bytes, PutBenchmarkWorkload.median(c[1]));
             System.out.printf(Locale.ROOT, "  median: PUT backend %.2f raw %.2f (%.2fx) client %.2f  GET backend %.2f raw %.2f"
                     + " (%.2fx) client %.2f%n", bp, rp, bp / rp, cp, bg, rg, bg / rg, cg);
             System.out.printf(Locale.ROOT, "  p90/p10 of the rounds' Gbps: PUT backend %.2f/%.2f raw %.2f/%.2f  "
@@ -197,7 +188,7 @@ public final class RocksDbPutBenchmark {
     /** Seconds of the put and of the get of one round through the backend. */
     private static double[] backendRound(KvStorageManager m, Batch batch, String partition, boolean check,
             Runnable settle) {
-        BatchMeta rows = rows(partition, batch.size());
+        BatchMeta rows = PutBenchmarkWorkload.rows(partition, batch.size());
         settle.run();
         long t0 = System.nanoTime();
         PutResult put = m.put(batch, rows, PutOptions.defaults()).join();
@@ -219,16 +210,14 @@ public final class RocksDbPutBenchmark {
      * reads into fresh heap buffers (as the manager allocates them). Attributes time to the client or the manager.
      */
     private static double[] clientRound(RocksDbStorageClient client, Batch batch, String partition, Runnable settle) {
-        BatchMeta rows = rows(partition, batch.size());
+        BatchMeta rows = PutBenchmarkWorkload.rows(partition, batch.size());
         List<String> keys = new ArrayList<>();
-        List<ByteBuffer> values = new ArrayList<>();
         for (String f : batch.fieldNames()) {
-            Column c = batch.column(f);
             for (int i = 0; i < batch.size(); i++) {
                 keys.add(KvStorageManager.key("", rows.handle(i), f));
-                values.add(c instanceof DenseColumn d ? d.rowData(i) : ((JaggedColumn) c).rowData(i));
             }
         }
+        List<ByteBuffer> values = PutBenchmarkWorkload.cells(batch);
         List<Object> noMeta = java.util.Collections.nCopies(keys.size(), null);
         settle.run();
         long t0 = System.nanoTime();
@@ -248,23 +237,8 @@ public final class RocksDbPutBenchmark {
 
     /** Raw rocksdbjni: the same keys (as the manager spells them) and the same value bytes, as byte arrays. */
     private record Raw(RocksDB db, WriteOptions wo, org.rocksdb.ReadOptions ro, List<byte[]> values) {
-        /** The cells of {@code batch} as byte arrays, field by field, made once (outside any timing). */
-        static List<byte[]> cells(Batch batch) {
-            List<byte[]> values = new ArrayList<>();
-            for (String f : batch.fieldNames()) {
-                Column c = batch.column(f);
-                for (int i = 0; i < batch.size(); i++) {
-                    ByteBuffer row = c instanceof DenseColumn d ? d.rowData(i) : ((JaggedColumn) c).rowData(i);
-                    byte[] v = new byte[row.remaining()];
-                    row.duplicate().get(v);
-                    values.add(v);
-                }
-            }
-            return values;
-        }
-
         double[] round(Batch batch, String partition, boolean check, Runnable settle) throws RocksDBException {
-            BatchMeta rows = rows(partition, batch.size());
+            BatchMeta rows = PutBenchmarkWorkload.rows(partition, batch.size());
             List<byte[]> keys = new ArrayList<>();
             for (String f : batch.fieldNames()) {
                 for (int i = 0; i < batch.size(); i++) {
@@ -327,80 +301,6 @@ public final class RocksDbPutBenchmark {
                 || db.getLongProperty("rocksdb.num-running-compactions") > 0
                 || db.getLongProperty("rocksdb.mem-table-flush-pending") > 0
                 || db.getLongProperty("rocksdb.compaction-pending") > 0;
-    }
-
-    private static BatchMeta rows(String partition, int n) {
-        List<RowHandle> h = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            h.add(new RowHandle(partition, i, 0));
-        }
-        return BatchMeta.of(h);
-    }
-
-    /** put_benchmark's data: even fields dense [B, seq], odd fields jagged with B×seq elements in random rows ≥ 1. */
-    static Batch data(Scale s, Random random) {
-        Batch.Builder b = Batch.builder();
-        for (int f = 0; f < s.fields(); f++) {
-            DType dtype = DTYPES[f % DTYPES.length];
-            long numel = (long) s.batch() * s.seq();
-            ByteBuffer values = randomBytes(Math.toIntExact(numel * dtype.elementSize()), random);
-            if (f % 2 == 0) {
-                b.add("field_" + f, DenseColumn.wrap(dtype, s.batch(), new int[] {s.seq()}, values));
-            } else {
-                int[][] shapes = new int[s.batch()][];
-                int[] lengths = randomLengths(s.batch(), Math.toIntExact(numel), random);
-                for (int i = 0; i < s.batch(); i++) {
-                    shapes[i] = new int[] {lengths[i]};
-                }
-                b.add("field_" + f, JaggedColumn.wrap(dtype, shapes, values));
-            }
-        }
-        return b.build();
-    }
-
-    /** {@code n} lengths ≥ 1 summing to {@code total}, drawn from a flat Dirichlet (normalized exponentials). */
-    private static int[] randomLengths(int n, int total, Random random) {
-        double[] w = new double[n];
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            w[i] = -Math.log(1 - random.nextDouble());
-            sum += w[i];
-        }
-        int[] out = new int[n];
-        int spare = total - n;
-        int used = 0;
-        for (int i = 0; i < n; i++) {
-            out[i] = 1 + (int) Math.floor(w[i] / sum * spare);
-            used += out[i];
-        }
-        for (int i = 0; used < total; i = (i + 1) % n) {
-            out[i]++;
-            used++;
-        }
-        return out;
-    }
-
-    private static ByteBuffer randomBytes(int n, Random random) {
-        byte[] a = new byte[n];
-        random.nextBytes(a);
-        return ByteBuffer.wrap(a).order(ByteOrder.LITTLE_ENDIAN);
-    }
-
-    private static long payloadBytes(Batch batch) {
-        long n = 0;
-        for (Column c : batch.columns().values()) {
-            for (int i = 0; i < batch.size(); i++) {
-                n += c instanceof DenseColumn d ? d.rowData(i).remaining() : ((JaggedColumn) c).rowData(i).remaining();
-            }
-        }
-        return n;
-    }
-
-    private static double median(double[] xs) {
-        double[] s = xs.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 
     /** The {@code q} quantile of {@code xs} (nearest rank). */

@@ -2,10 +2,10 @@ package io.transferqueue.backend.simple.bench;
 
 import io.transferqueue.backend.simple.SimpleStorageConfig;
 import io.transferqueue.backend.simple.SimpleStorageManager;
+import io.transferqueue.conformance.PutBenchmarkWorkload;
 import io.transferqueue.data.Batch;
 import io.transferqueue.data.Buffers;
 import io.transferqueue.data.Column;
-import io.transferqueue.data.DType;
 import io.transferqueue.data.DenseColumn;
 import io.transferqueue.data.JaggedColumn;
 import io.transferqueue.meta.BatchMeta;
@@ -14,20 +14,17 @@ import io.transferqueue.spi.ReadOptions;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 
 /**
  * Validates the design of the simple backend against plain memory bandwidth; not a test. Runs the upstream
  * {@code put_benchmark} workload directly through {@link SimpleStorageManager} and, in the same run, a plain
  * single-threaded heap-to-heap copy of the same bytes into a preallocated (already touched) array.
  *
- * <p>Workload per scale: even fields dense {@code [B, seq]}, odd fields jagged with the same element count
- * and random row lengths of at least 1; dtypes rotate float32, int64, float64, int32, float16.
+ * <p>Workload per scale: {@link PutBenchmarkWorkload}.
  *
  * <p>Usage: {@code PutGetBenchmark [--units N] [--iterations N] [--warmup N] [--parallel-threshold BYTES]
  * scale...} with scales debug,
@@ -36,8 +33,6 @@ import java.util.Random;
  * bytes read back once (CRC32C per field).
  */
 public final class PutGetBenchmark {
-    private static final DType[] DTYPES = {DType.FLOAT32, DType.INT64, DType.FLOAT64, DType.INT32, DType.FLOAT16};
-
     private record Scale(String name, int rows, int seq, int fields) {
     }
 
@@ -80,7 +75,7 @@ public final class PutGetBenchmark {
     }
 
     private static void run(Scale s, SimpleStorageConfig config, int warmup, int iterations) {
-        Batch batch = workload(s, new Random(42));
+        Batch batch = PutBenchmarkWorkload.batch(s.rows, s.seq, s.fields, "f", 42);
         long bytes = batch.byteSize();
         BatchMeta meta = BatchMeta.builder().rows("bench", range(s.rows), new int[s.rows]).build();
         byte[] memcpyTarget = new byte[Math.toIntExact(bytes)];
@@ -185,57 +180,6 @@ public final class PutGetBenchmark {
             out[i] = i;
         }
         return out;
-    }
-
-    /** The put_benchmark batch: B rows, F fields of B × seq elements each. */
-    static Batch workload(Scale s, Random rnd) {
-        Batch.Builder b = Batch.builder();
-        for (int f = 0; f < s.fields; f++) {
-            DType dtype = DTYPES[f % DTYPES.length];
-            int elements = Math.multiplyExact(s.rows, s.seq);
-            ByteBuffer data = filled(rnd, Math.multiplyExact(elements, dtype.elementSize()));
-            if (f % 2 == 0) {
-                b.add("f" + f, DenseColumn.wrap(dtype, s.rows, new int[] {s.seq}, data));
-            } else {
-                int[] lengths = randomLengths(rnd, s.rows, elements);
-                int[][] shapes = new int[s.rows][];
-                for (int i = 0; i < s.rows; i++) {
-                    shapes[i] = new int[] {lengths[i]};
-                }
-                b.add("f" + f, JaggedColumn.wrap(dtype, shapes, data));
-            }
-        }
-        return b.build();
-    }
-
-    /** Row lengths ≥ 1 summing to {@code total}, shaped like a Dirichlet draw (normalized exponentials). */
-    static int[] randomLengths(Random rnd, int rows, int total) {
-        double[] w = new double[rows];
-        double sum = 0;
-        for (int i = 0; i < rows; i++) {
-            w[i] = -Math.log(1 - rnd.nextDouble());
-            sum += w[i];
-        }
-        int[] out = new int[rows];
-        int spare = total - rows;
-        int used = 0;
-        for (int i = 0; i < rows; i++) {
-            out[i] = 1 + (int) Math.floor(spare * w[i] / sum);
-            used += out[i];
-        }
-        out[rows - 1] += total - used;
-        return out;
-    }
-
-    /** A buffer of pseudo-random bytes (a random MiB, tiled: contents do not matter, only that pages are real). */
-    private static ByteBuffer filled(Random rnd, int n) {
-        byte[] block = new byte[Math.min(n, 1 << 20)];
-        rnd.nextBytes(block);
-        byte[] a = new byte[n];
-        for (int off = 0; off < n; off += block.length) {
-            System.arraycopy(block, 0, a, off, Math.min(block.length, n - off));
-        }
-        return ByteBuffer.wrap(a).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private static void verify(Batch expected, Batch actual, String what) {
