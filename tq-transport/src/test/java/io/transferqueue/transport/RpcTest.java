@@ -3,6 +3,8 @@ package io.transferqueue.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.transferqueue.data.ObjectValues;
+import io.transferqueue.error.BackendException;
 import io.transferqueue.error.BackendUnavailableException;
 import io.transferqueue.error.InvalidRequestException;
 import io.transferqueue.error.ProtocolVersionException;
@@ -30,11 +32,18 @@ class RpcTest {
     private static final int ECHO = 100;
     private static final int FAIL = 101;
     private static final int SLOW = 102;
+    private static final int GREEDY = 103;
 
     private static RpcServer echoServer(String bind) {
         return RpcServer.start("echo", bind, RpcSettings.defaults(), req -> {
             if (req.type() == FAIL) {
                 throw new InvalidRequestException("bad request " + req.body().get("n"));
+            }
+            if (req.type() == GREEDY) {
+                // what a request for Integer.MAX_VALUE rows once did to the controller: a real OutOfMemoryError
+                long[] huge = new long[Integer.MAX_VALUE - 8];
+                return CompletableFuture.completedFuture(new WireMessage(GREEDY, req.requestId(), 0,
+                        Map.of("n", (long) huge.length), List.of()));
             }
             if (req.type() == SLOW) {
                 return CompletableFuture.supplyAsync(() -> new WireMessage(SLOW, req.requestId(), 0, req.body(),
@@ -87,6 +96,34 @@ class RpcTest {
                     .hasMessageContaining("bad request 3");
             assertThat(get(client.call(server.endpoint(), ECHO, Map.of("n", 4L), List.of())).body())
                     .containsEntry("n", 4L);
+        }
+    }
+
+    @Test
+    void aHandlerRunningOutOfHeapFailsThatRequestTypedAndTheServerKeepsServing() throws Exception {
+        try (RpcServer server = echoServer("tcp://127.0.0.1:0");
+                RpcClient client = RpcClient.create("test", RpcSettings.defaults())) {
+            for (int i = 0; i < 2; i++) {
+                assertThatThrownBy(() -> get(client.call(server.endpoint(), GREEDY, Map.of(), List.of())))
+                        .hasCauseInstanceOf(BackendException.class).hasMessageContaining("out of heap memory")
+                        .hasMessageContaining("103");
+                assertThat(get(client.call(server.endpoint(), ECHO, Map.of("n", 5L), List.of())).body())
+                        .containsEntry("n", 5L);
+            }
+        }
+    }
+
+    @Test
+    void everyValueTheDataModelAcceptsCrossesTheWire() throws Exception {
+        Object deepest = 1L;
+        for (int i = 0; i < ObjectValues.MAX_DEPTH; i++) {
+            deepest = List.of(deepest);
+        }
+        ObjectValues.normalize(deepest, "a value the data model accepts");
+        try (RpcServer server = echoServer("tcp://127.0.0.1:0");
+                RpcClient client = RpcClient.create("test", RpcSettings.defaults())) {
+            Map<String, Object> body = Map.of("v", Map.of("row", List.of(deepest)));
+            assertThat(get(client.call(server.endpoint(), ECHO, body, List.of())).body()).isEqualTo(body);
         }
     }
 
