@@ -15,7 +15,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code tq storage-unit}: one storage unit of the simple backend as its own process. */
 @Command(name = "storage-unit", mixinStandardHelpOptions = true,
@@ -25,8 +28,17 @@ final class StorageUnitCommand implements Callable<Integer> {
     String controller;
 
     @Option(names = "--bind", defaultValue = "tcp://127.0.0.1:0",
-            description = "Address to listen on (default: loopback, a free port). Bind a host address for other machines.")
+            description = "Address to listen on (default: loopback, a free port). Bind a host address for other "
+                    + "machines, or a wildcard (tcp://0.0.0.0:PORT) together with --advertise-host.")
     String bind;
+
+    @Option(names = "--advertise-host", paramLabel = "HOST",
+            description = "Host name or address other machines reach this unit at; registered with the controller "
+                    + "with the bound port. Required when --bind is a wildcard (default: the bound host).")
+    String advertiseHost;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--capacity", description = "Byte limit of this unit, e.g. 8GiB (default: unlimited).")
     String capacity;
@@ -54,13 +66,23 @@ final class StorageUnitCommand implements Callable<Integer> {
             cfg = cfg.with(SimpleStorageOptions.FULL_POLICY.key(), fullPolicy);
             cfg.get(SimpleStorageOptions.FULL_POLICY);
         }
-        cfg.validate(new Plugins().knownOptions());
+        cfg = new Plugins().checked(cfg);
+        if (Endpoints.isWildcard(Endpoints.check(bind)) && advertiseHost == null) {
+            throw new ParameterException(spec.commandLine(), "--bind " + bind + " listens on every interface, but the "
+                    + "unit must register an address clients can connect to: add --advertise-host HOST (this "
+                    + "machine's name or address as the other machines see it), or bind that address itself");
+        }
+        if (advertiseHost != null) {
+            Endpoints.withHost(Endpoints.check(bind), advertiseHost); // refuse a bad host before anything starts
+        }
         Duration registerFor = cfg.with(RpcOptions.TIMEOUT.key(), registerTimeout).get(RpcOptions.TIMEOUT);
         CountDownLatch stop = new CountDownLatch(1);
         try (SimpleUnitServer unit = SimpleUnitServer.start(Endpoints.check(bind), cfg);
                 RemoteControllerApi api = new RemoteControllerApi(Endpoints.check(controller),
                         RpcClient.create("storage-unit", RpcOptions.settings(cfg)), true)) {
-            int index = register(api, unit.endpoint(), registerFor);
+            String advertised = advertiseHost == null ? unit.endpoint()
+                    : Endpoints.withHost(unit.endpoint(), advertiseHost);
+            int index = register(api, advertised, registerFor);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "tq-storage-unit-shutdown"));
             // registering is idempotent: repeat it so a restarted controller learns the topology again
             java.util.concurrent.ScheduledExecutorService again = java.util.concurrent.Executors
@@ -69,9 +91,10 @@ final class StorageUnitCommand implements Callable<Integer> {
                         t.setDaemon(true);
                         return t;
                     });
-            again.scheduleWithFixedDelay(() -> api.registerUnit(unit.endpoint()), REREGISTER_SECONDS,
+            again.scheduleWithFixedDelay(() -> api.registerUnit(advertised), REREGISTER_SECONDS,
                     REREGISTER_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
-            System.out.println("tq storage-unit " + index + " listening on " + unit.endpoint() + " (controller "
+            System.out.println("tq storage-unit " + index + " listening on " + unit.endpoint() + " ("
+                    + (advertised.equals(unit.endpoint()) ? "" : "registered as " + advertised + ", ") + "controller "
                     + controller + (capacity != null ? ", capacity " + capacity : "") + ")");
             System.out.flush();
             stop.await();

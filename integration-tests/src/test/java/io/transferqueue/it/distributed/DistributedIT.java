@@ -143,6 +143,28 @@ class DistributedIT {
     }
 
     @Test
+    void aUnitBoundToEveryInterfaceRegistersTheHostItAdvertisesAndRefusesToStartWithoutOne() throws Exception {
+        try (Jvm c = controller(1)) {
+            String addr = address(c);
+            try (Jvm refused = Jvm.start("unit-wildcard", TqCommand.class, "storage-unit", "--controller", addr,
+                    "--bind", "tcp://0.0.0.0:0")) {
+                assertThat(refused.waitFor(START)).as(refused.output()).isEqualTo(2);
+                assertThat(refused.output()).contains("--advertise-host").doesNotContain("listening on");
+            }
+            try (Jvm u = Jvm.start("unit-advertised", TqCommand.class, "storage-unit", "--controller", addr,
+                    "--bind", "tcp://0.0.0.0:0", "--advertise-host", "localhost")) {
+                String registered = u.await("registered as (tcp://\\S+),", START);
+                assertThat(registered).startsWith("tcp://localhost:");
+                try (TransferQueue tq = client(addr)) {
+                    assertThat(tq.config().rawValue("tq.storage.simple.remote-units")).isEqualTo(registered);
+                    BatchMeta rows = tq.sync().put("p", batch(4));
+                    assertThat(tq.sync().get(rows)).isEqualTo(batch(4));
+                }
+            }
+        }
+    }
+
+    @Test
     void aRestartedControllerGivesTypedErrorsThenServesAgainWithTheUnitsReRegistered() throws Exception {
         String addr;
         Jvm c = controller(1);
