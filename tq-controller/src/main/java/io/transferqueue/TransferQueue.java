@@ -158,12 +158,7 @@ public final class TransferQueue implements TransferQueueClient, AutoCloseable {
          * @throws io.transferqueue.error.ConfigException for unknown keys, invalid values or an unknown backend
          */
         public TransferQueue embedded() {
-            Plugins plugins = discoverPlugins();
-            config.validate(plugins.known());
-            Set<String> unknownEnv = config.unknownEnvironmentVariables(plugins.known());
-            if (!unknownEnv.isEmpty()) {
-                LOG.warn("ignoring environment variables that match no TransferQueue option: {}", unknownEnv);
-            }
+            Plugins plugins = checkedPlugins();
             StorageManagerFactory factory = plugins.backend(config, "embedded");
             Controller controller = Controller.create(config, plugins.samplers());
             StorageManager storage;
@@ -186,8 +181,7 @@ public final class TransferQueue implements TransferQueueClient, AutoCloseable {
          */
         public TransferQueue connect(String address) {
             String peer = Endpoints.check(address);
-            Plugins plugins = discoverPlugins();
-            config.validate(plugins.known());
+            Plugins plugins = checkedPlugins();
             RpcSettings settings = RpcOptions.settings(config);
             RemoteControllerApi api = new RemoteControllerApi(peer, RpcClient.create("client", settings), true);
             try {
@@ -200,6 +194,20 @@ public final class TransferQueue implements TransferQueueClient, AutoCloseable {
                 api.close();
                 throw e;
             }
+        }
+
+        /**
+         * The plugins, after checking this builder's configuration against every option they know: unknown keys
+         * and invalid values fail; {@code TQ_*} environment variables that match no option are logged once.
+         */
+        private Plugins checkedPlugins() {
+            Plugins plugins = discoverPlugins();
+            config.validate(plugins.known());
+            Set<String> unknownEnv = config.unknownEnvironmentVariables(plugins.known());
+            if (!unknownEnv.isEmpty()) {
+                LOG.warn("ignoring environment variables that match no TransferQueue option: {}", unknownEnv);
+            }
+            return plugins;
         }
 
         /** The controller's configuration, retried while it still waits for its storage units to register. */

@@ -40,6 +40,9 @@ import java.util.TreeSet;
  * TransferQueue reads {@code TQ_*} variables too).
  */
 public final class TqConfig {
+    /** The {@code ./tq} launcher's JVM options: a {@code TQ_*} variable that is not an option, never reported. */
+    public static final String LAUNCHER_JAVA_OPTS = "TQ_JAVA_OPTS";
+
     /** The file option itself (so it is a known key). */
     public static final ConfigOption<String> CONFIG_FILE = ConfigOption.key("tq.config.file").stringType()
             .noDefaultValue()
@@ -290,6 +293,7 @@ public final class TqConfig {
     public Set<String> unknownEnvironmentVariables(Collection<? extends ConfigOption<?>> known) {
         Set<String> names = new TreeSet<>();
         names.add(CONFIG_FILE.envName());
+        names.add(LAUNCHER_JAVA_OPTS);
         for (ConfigOption<?> o : known) {
             names.add(o.envName());
             names.addAll(o.envAliases());

@@ -25,14 +25,14 @@ final class ConfigCommand implements Callable<Integer> {
         List<ConfigOption<?>> known = plugins.knownOptions();
         known.sort(Comparator.comparing(ConfigOption::key));
         if (effective) {
-            TqConfig cfg = TqConfig.load();
-            cfg.validate(known);
+            TqConfig cfg = plugins.checked(TqConfig.load());
             System.out.print(cfg.describe(known));
             return 0;
         }
         for (ConfigOption<?> o : known) {
             System.out.println(o.key() + "  (" + o.typeName() + ", default: " + displayDefault(o) + ", env "
-                    + o.envName() + ")");
+                    + o.envName() + (o.envAliases().isEmpty() ? "" : " or " + String.join(" or ", o.envAliases()))
+                    + ")");
             System.out.println("    " + o.description() + (o.rule().isEmpty() ? "" : " Rule: " + o.rule() + "."));
         }
         System.out.println();

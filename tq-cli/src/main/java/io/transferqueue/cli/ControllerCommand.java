@@ -37,7 +37,7 @@ final class ControllerCommand implements Callable<Integer> {
         if (units != null) {
             cfg = cfg.with(ServerOptions.STORAGE_UNITS, units);
         }
-        cfg.validate(known);
+        plugins.checked(cfg);
         Map<String, String> served = new TreeMap<>();
         cfg.effectiveValues(known).forEach((k, v) -> {
             if (!k.startsWith("tq.controller.") && !k.equals("tq.config.file")) {

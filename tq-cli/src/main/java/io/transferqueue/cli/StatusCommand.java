@@ -25,7 +25,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TqConfig cfg = TqConfig.load();
+        TqConfig cfg = new Plugins().checked(TqConfig.load());
         Duration timeout = cfg.get(RpcOptions.TIMEOUT);
         try (RemoteControllerApi api = new RemoteControllerApi(Endpoints.check(controller),
                 RpcClient.create("status", RpcOptions.settings(cfg)), true)) {
