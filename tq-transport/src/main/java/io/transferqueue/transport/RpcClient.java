@@ -57,6 +57,12 @@ import org.zeromq.ZMQException;
 public final class RpcClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RpcClient.class);
 
+    /**
+     * What both ends of an RPC accept in one message: the default wire limits (so every value the data model
+     * accepts passes), without a bound on the total size, which the peers' memory and the storage limits bound.
+     */
+    static final WireLimits RECEIVE_LIMITS = new WireLimits(WireLimits.DEFAULT.maxDepth(),
+            WireLimits.DEFAULT.maxFrames(), WireLimits.DEFAULT.maxRows(), Long.MAX_VALUE);
     private static final long FIRST_HELLO_RETRY_MILLIS = 250;
     private static final long MAX_HELLO_RETRY_MILLIS = 2000;
 
@@ -429,7 +435,7 @@ public final class RpcClient implements AutoCloseable {
         }
         WireMessage response;
         try {
-            response = WireCodec.decode(frames, new WireLimits(64, 1 << 16, 1 << 26, Long.MAX_VALUE));
+            response = WireCodec.decode(frames, RECEIVE_LIMITS);
         } catch (LinkageError e) {
             LOG.warn("{}: dropped an answer that could not be decoded: {}", name, e.toString());
             return true;

@@ -2,13 +2,13 @@ package io.transferqueue.transport;
 
 import static java.util.Objects.requireNonNull;
 
+import io.transferqueue.error.BackendException;
 import io.transferqueue.error.BackendUnavailableException;
 import io.transferqueue.error.ProtocolVersionException;
 import io.transferqueue.error.TransferQueueException;
 import io.transferqueue.error.WireFormatException;
 import io.transferqueue.wire.Envelope;
 import io.transferqueue.wire.WireCodec;
-import io.transferqueue.wire.WireLimits;
 import io.transferqueue.wire.WireMessage;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -175,7 +175,7 @@ public final class RpcServer implements AutoCloseable {
         }
         try {
             dispatch(identity, frames);
-        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+        } catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError e) {
             // one bad request must never stop the server: log it and keep serving the others
             malformed.incrementAndGet();
             LOG.warn("{}: a request failed unexpectedly and was dropped: {}", name, e.toString());
@@ -186,7 +186,7 @@ public final class RpcServer implements AutoCloseable {
     private void dispatch(byte[] identity, List<ByteBuffer> frames) {
         WireMessage request;
         try {
-            request = WireCodec.decode(frames, new WireLimits(64, 1 << 16, 1 << 26, Long.MAX_VALUE));
+            request = WireCodec.decode(frames, RpcClient.RECEIVE_LIMITS);
         } catch (WireFormatException e) {
             malformed.incrementAndGet();
             answerUndecodable(identity, frames, e);
@@ -207,8 +207,13 @@ public final class RpcServer implements AutoCloseable {
         CompletableFuture<WireMessage> f;
         try {
             f = handler.handle(request);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             f = CompletableFuture.failedFuture(e);
+        } catch (OutOfMemoryError e) {
+            // a request that asked for more memory than there is fails alone; the heap is free again once it is
+            // dropped, and the I/O thread must live on to answer everyone else
+            f = CompletableFuture.failedFuture(new BackendException(name + ": out of heap memory serving "
+                    + Protocol.name(request.type()) + " (" + e.getMessage() + "); the request was dropped"));
         }
         if (f.isDone()) {
             send(identity, result(request, f));
@@ -277,6 +282,11 @@ public final class RpcServer implements AutoCloseable {
         } catch (RuntimeException e) {
             frames = WireCodec.encode(Protocol.error(message.type(), message.requestId(), "INTERNAL",
                     "response could not be encoded: " + e.getMessage()), settings.encoding());
+        } catch (OutOfMemoryError e) {
+            // a packed response larger than the heap can hold: that caller gets a typed error, the others are still served
+            frames = WireCodec.encode(Protocol.error(message, new BackendException(name + ": out of heap memory "
+                    + "encoding the response to " + Protocol.name(message.type()) + " (" + e.getMessage() + ")")),
+                    settings.encoding());
         }
         if (!router.sendMsg(new zmq.Msg(identity), ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
             return;
