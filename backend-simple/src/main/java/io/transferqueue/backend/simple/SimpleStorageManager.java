@@ -86,7 +86,8 @@ public final class SimpleStorageManager implements StorageManager {
      *
      * <p>The batch's buffers are read by the unit threads until the future completes; then the caller may
      * reuse them (with ownership transfer it must not touch them at all). When a unit is full the put waits
-     * (policy {@code block}, up to {@link PutOptions#timeout()}) or fails (policy {@code reject}) with
+     * (policy {@code block}, up to {@link PutOptions#timeout()}; a timeout beyond {@link Long#MAX_VALUE}
+     * nanoseconds, about 292 years, waits that long) or fails (policy {@code reject}) with
      * {@link io.transferqueue.error.CapacityExceededException}. The result has no backend meta: rows are
      * found by global index.
      */
