@@ -10,6 +10,7 @@ import io.transferqueue.error.WireFormatException;
 import io.transferqueue.meta.FieldSchema;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,22 +84,26 @@ public final class BatchCodec {
     }
 
     /**
-     * Rebuilds a batch; its tensor columns are views over {@code payloads}.
+     * Rebuilds a batch; its tensor columns are views over {@code payloads}. Each payload backs at most one column
+     * (the encoder never reuses an index): a message whose fields share payloads would make the receiver store
+     * its bytes once per field, many times what was sent.
      *
-     * @throws WireFormatException if anything is inconsistent (sizes, dtypes, indexes, names)
+     * @throws WireFormatException if anything is inconsistent (sizes, dtypes, indexes, names), or a payload index
+     *     is used twice
      */
     public static Batch decode(Map<String, Object> m, List<ByteBuffer> payloads, WireLimits limits) {
         int size = Envelope.getInt(m, "size", 0, limits.maxRows());
         List<Object> fields = Envelope.getList(m, "fields");
         Batch.Builder b = Batch.builder();
         java.util.Set<String> names = new java.util.HashSet<>();
+        BitSet used = new BitSet();
         for (Object o : fields) {
             Map<String, Object> f = Envelope.asMap(o, "batch field");
             String name = Envelope.getString(f, "name");
             if (name.isEmpty() || !names.add(name)) {
                 throw new WireFormatException("batch field name '" + name + "' is empty or repeated");
             }
-            b.add(name, decodeColumn(name, f, size, payloads));
+            b.add(name, decodeColumn(name, f, size, payloads, used));
         }
         Batch batch = b.build();
         if (fields.isEmpty()) {
@@ -107,15 +112,16 @@ public final class BatchCodec {
         return batch;
     }
 
-    private static Column decodeColumn(String name, Map<String, Object> f, int size, List<ByteBuffer> payloads) {
+    private static Column decodeColumn(String name, Map<String, Object> f, int size, List<ByteBuffer> payloads,
+            BitSet used) {
         FieldSchema schema = SchemaCodec.decode(f, size);
         try {
             if (f.containsKey("rows") && schema.kind() != io.transferqueue.data.ColumnKind.OBJECT) {
-                return decodeRows(name, f, size, schema, payloads);
+                return decodeRows(name, f, size, schema, payloads, used);
             }
             switch (schema.kind()) {
                 case DENSE: {
-                    ByteBuffer data = Envelope.payload(f, "data", payloads);
+                    ByteBuffer data = payload(name, f, payloads, used);
                     long expected = (long) size * schema.rowByteSize(0);
                     if (data.remaining() != expected) {
                         throw new WireFormatException("field '" + name + "': dense payload has " + data.remaining()
@@ -124,7 +130,7 @@ public final class BatchCodec {
                     return DenseColumn.wrap(schema.dtype(), size, schema.rowShape(), data);
                 }
                 case JAGGED: {
-                    ByteBuffer data = Envelope.payload(f, "data", payloads);
+                    ByteBuffer data = payload(name, f, payloads, used);
                     DType dt = schema.dtype();
                     return JaggedColumn.wrapFlat(dt, size, schema.rank(), schema.flatShapes(), data);
                 }
@@ -142,14 +148,32 @@ public final class BatchCodec {
         }
     }
 
+    /** The column's one payload ({@code data}), claimed in {@code used}. */
+    private static ByteBuffer payload(String name, Map<String, Object> f, List<ByteBuffer> payloads, BitSet used) {
+        ByteBuffer data = Envelope.payload(f, "data", payloads);
+        claim(name, Envelope.getInt(f, "data", 0, Integer.MAX_VALUE), 1, used);
+        return data;
+    }
+
+    /** Marks payloads {@code [first, first + count)} used by field {@code name}; fails if another field used one. */
+    private static void claim(String name, int first, int count, BitSet used) {
+        int taken = used.nextSetBit(first);
+        if (taken >= 0 && taken < first + count) {
+            throw new WireFormatException("field '" + name + "': payload " + taken + " is already used by another "
+                    + "field; every payload backs at most one field");
+        }
+        used.set(first, first + count);
+    }
+
     /** A column sent as one payload per row (consecutive payloads from index {@code rows}). */
     private static Column decodeRows(String name, Map<String, Object> f, int size, FieldSchema schema,
-            List<ByteBuffer> payloads) {
+            List<ByteBuffer> payloads, BitSet used) {
         int first = Envelope.getInt(f, "rows", 0, Integer.MAX_VALUE);
         if ((long) first + size > payloads.size()) {
             throw new WireFormatException("field '" + name + "': " + size + " row payloads from " + first
                     + " but the message has " + payloads.size());
         }
+        claim(name, first, size, used);
         List<ByteBuffer> rows = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             ByteBuffer r = payloads.get(first + i).duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);

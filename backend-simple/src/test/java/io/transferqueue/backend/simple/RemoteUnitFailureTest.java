@@ -7,6 +7,7 @@ import io.transferqueue.config.TqConfig;
 import io.transferqueue.data.Batch;
 import io.transferqueue.data.Tensor;
 import io.transferqueue.error.BackendUnavailableException;
+import io.transferqueue.error.WireFormatException;
 import io.transferqueue.meta.BatchMeta;
 import io.transferqueue.spi.PutOptions;
 import io.transferqueue.spi.ReadOptions;
@@ -80,6 +81,27 @@ class RemoteUnitFailureTest {
             assertThat(BatchCodec.decode(Envelope.getMap(answer.body(), "batch"), answer.payloads(),
                     WireLimits.DEFAULT)).isEqualTo(batch);
             assertThat(m.get(withFields, ReadOptions.copy()).get(10, TimeUnit.SECONDS)).isEqualTo(batch);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aUnitPutWhoseFieldsShareOnePayloadIsRefusedAndStoresNothing() throws Exception {
+        Batch batch = Batch.builder().add("a", data(4).column("x")).add("b", data(4).column("x")).build();
+        try (SimpleUnitServer u = SimpleUnitServer.start("tcp://127.0.0.1:0", TqConfig.defaults());
+                RpcClient raw = RpcClient.create("test", RpcOptions.settings(TqConfig.defaults()))) {
+            List<java.nio.ByteBuffer> payloads = new java.util.ArrayList<>();
+            Map<String, Object> encoded = BatchCodec.encode(batch, payloads);
+            // both fields on payload 0: the unit would store the sent bytes once per field
+            ((Map<String, Object>) ((List<Object>) encoded.get("fields")).get(1)).put("data", 0L);
+            Map<String, Object> body = Map.of("meta", BatchMetaCodec.encode(rows(0, 1, 2, 3), false), "batch", encoded,
+                    "timeoutMillis", 1000L);
+
+            assertThatThrownBy(() -> raw.call(u.endpoint(), Protocol.UNIT_PUT, body, payloads.subList(0, 1))
+                    .get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(WireFormatException.class)
+                    .hasMessageContaining("field 'b'").hasMessageContaining("payload 0 is already used");
+            assertThat(u.stats().rows()).isZero();
+            assertThat(u.stats().bytes()).isZero();
         }
     }
 
