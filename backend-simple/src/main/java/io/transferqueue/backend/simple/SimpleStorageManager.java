@@ -123,8 +123,10 @@ public final class SimpleStorageManager implements StorageManager {
      * <p>Copying gets return fresh per-row arrays, copied by the unit threads in parallel. Zero-copy gets
      * return read-only views of the stored arrays (byte-array object values are still copied: they cannot be
      * made read-only). Missing rows or fields fail with {@link io.transferqueue.error.DataNotFoundException}
-     * naming global index, generation and field; a cell that contradicts the meta's schema fails with
-     * {@link io.transferqueue.error.SchemaConflictException}.
+     * naming global index, generation and field before anything is allocated for the answer; a cell that
+     * contradicts the meta's schema fails with {@link io.transferqueue.error.SchemaConflictException}. A get of
+     * more than {@link ReadPlan#MAX_CELLS} cells (rows × fields; 2^26) fails with
+     * {@link io.transferqueue.error.InvalidRequestException}.
      */
     @Override
     public CompletableFuture<Batch> get(BatchMeta meta, ReadOptions options) {
@@ -135,7 +137,7 @@ public final class SimpleStorageManager implements StorageManager {
         }
         ReadPlan plan;
         try {
-            plan = new ReadPlan(meta, options.isZeroCopy());
+            plan = new ReadPlan(meta, options.isZeroCopy(), units);
         } catch (RuntimeException e) {
             return Failures.failed(e);
         }
