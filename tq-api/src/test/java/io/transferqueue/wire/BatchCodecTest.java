@@ -71,4 +71,70 @@ class BatchCodecTest {
                 .isInstanceOf(WireFormatException.class).hasMessageContaining("field 'd'")
                 .hasMessageContaining("payload 1 is already used");
     }
+
+    /** A row-chunked FLOAT32 column of {@code rows} rows of {@code width} values (row i holds i, i+1, ...). */
+    private static DenseColumn rowChunked(int rows, int width) {
+        List<ByteBuffer> data = new ArrayList<>(rows);
+        for (int i = 0; i < rows; i++) {
+            float[] v = new float[width];
+            for (int k = 0; k < width; k++) {
+                v[k] = i + k;
+            }
+            data.add(Tensor.of(v, width).data());
+        }
+        return DenseColumn.ofRows(DType.FLOAT32, new int[] {width}, data);
+    }
+
+    private static Batch roundTrip(Map<String, Object> encoded, List<ByteBuffer> payloads) {
+        List<ByteBuffer> frames = WireCodec.encode(new WireMessage(1, 1, 0, Map.of("batch", encoded), payloads),
+                Encoding.FRAMES);
+        WireMessage back = WireCodec.decode(frames, WireLimits.DEFAULT);
+        return BatchCodec.decode(Envelope.getMap(back.body(), "batch"), back.payloads(), WireLimits.DEFAULT);
+    }
+
+    @Test
+    void aColumnOfMoreRowsThanTheFrameBudgetIsGatheredAndDecodesToTheSameBatch() {
+        Batch b = Batch.builder().add("x", rowChunked(70_000, 1)).build();
+        List<ByteBuffer> payloads = new ArrayList<>();
+        Map<String, Object> encoded = BatchCodec.encode(b, payloads, true);
+        assertThat(payloads).as("70,000 row frames would pass the receivers' frame limit").hasSize(1);
+        assertThat(roundTrip(encoded, payloads)).isEqualTo(b);
+    }
+
+    @Test
+    void rowFramesStopAtTheBudgetCountingPayloadsAlreadyThereAndColumnsToCome() {
+        int n = (BatchCodec.ROW_FRAME_BUDGET - 2) / 2;
+        Batch b = Batch.builder().add("a", rowChunked(n, 2)).add("b", rowChunked(n, 2)).add("c", rowChunked(n, 2))
+                .build();
+        List<ByteBuffer> payloads = new ArrayList<>();
+        payloads.add(ByteBuffer.allocate(1)); // payloads of the caller's own
+        payloads.add(ByteBuffer.allocate(1));
+        Map<String, Object> encoded = BatchCodec.encode(b, payloads, true);
+        // 'a' goes out as rows; 'b' as rows would fill the budget exactly, leaving no payload for 'c': gathered
+        assertThat(field(encoded, 0)).containsEntry("rows", 2L);
+        assertThat(field(encoded, 1)).containsKey("data").doesNotContainKey("rows");
+        assertThat(field(encoded, 2)).containsKey("data").doesNotContainKey("rows");
+        assertThat(payloads).hasSize(2 + n + 2);
+        assertThat(roundTrip(encoded, payloads)).isEqualTo(b);
+    }
+
+    @Test
+    void commonShapesStillGoOutOneFramePerRow() {
+        Batch.Builder builder = Batch.builder();
+        List<DenseColumn> columns = new ArrayList<>();
+        for (int f = 0; f < 4; f++) {
+            DenseColumn c = rowChunked(1024, 16);
+            columns.add(c);
+            builder.add("f" + f, c);
+        }
+        Batch b = builder.build();
+        List<ByteBuffer> payloads = new ArrayList<>();
+        Map<String, Object> encoded = BatchCodec.encode(b, payloads, true);
+        assertThat(payloads).hasSize(4 * 1024);
+        for (int f = 0; f < 4; f++) {
+            assertThat(payloads.get(f * 1024 + 7).array()).as("field %d row 7 is sent from its own array", f)
+                    .isSameAs(columns.get(f).rowData(7).array());
+        }
+        assertThat(roundTrip(encoded, payloads)).isEqualTo(b);
+    }
 }

@@ -55,6 +55,27 @@ class RemoteUnitFailureTest {
     }
 
     @Test
+    void aRemotePutAndGetOfMoreRowsThanAMessageHasFramesSucceed() throws Exception {
+        int n = 70_000; // one frame per row would pass the receivers' limit of 65,536 frames
+        Batch batch = data(n);
+        long[] gis = new long[n];
+        for (int i = 0; i < n; i++) {
+            gis[i] = i;
+        }
+        BatchMeta meta = rows(gis);
+        try (SimpleUnitServer u = SimpleUnitServer.start("tcp://127.0.0.1:0", TqConfig.defaults());
+                StorageManager m = new SimpleStorageFactory().create(TqConfig.defaults()
+                        .with(SimpleStorageOptions.REMOTE_UNITS.key(), u.endpoint()),
+                        StorageContext.of("t", getClass().getClassLoader()))) {
+            m.put(batch, meta, PutOptions.defaults()).get(30, TimeUnit.SECONDS);
+            assertThat(u.stats().rows()).isEqualTo(n);
+            assertThat(m.get(meta.withFields(batch, true), ReadOptions.copy()).get(30, TimeUnit.SECONDS))
+                    .isEqualTo(batch);
+            assertThat(u.malformedMessages()).isZero();
+        }
+    }
+
+    @Test
     void aRemoteGetAnswersALargeColumnOneFramePerRowAndASmallOneAsOneGatheredFrame() throws Exception {
         int rows = 4;
         int wide = (int) (UnitMessages.GATHER_LIMIT / 4 / 2); // floats per row: 4 rows make 2x the limit
