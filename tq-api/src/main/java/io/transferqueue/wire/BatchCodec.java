@@ -21,6 +21,13 @@ import java.util.Map;
  * to the payload list, decoding wraps the received payload views. Stateless.
  */
 public final class BatchCodec {
+    /**
+     * Most payloads an encoding may reach by sending columns as row frames: half of
+     * {@link WireLimits#DEFAULT}'s frames, so a message stays well within what every receiver decodes. A column
+     * whose rows would go past it is gathered into one payload instead.
+     */
+    public static final int ROW_FRAME_BUDGET = WireLimits.DEFAULT.maxFrames() / 2;
+
     private BatchCodec() {
     }
 
@@ -37,8 +44,9 @@ public final class BatchCodec {
      * Describes {@code batch} and appends its tensor buffers to {@code payloads}.
      *
      * @param rowFrames send a row-chunked column ({@link DenseColumn#isRowChunked()}) as one payload per row,
-     *     so nothing is copied and the receiver gets one buffer per row; otherwise every tensor column is one
-     *     payload (a row-chunked column is assembled into one buffer first)
+     *     so nothing is copied and the receiver gets one buffer per row, while {@code payloads} stays within
+     *     {@link #ROW_FRAME_BUDGET}; otherwise every tensor column is one payload (a row-chunked column is
+     *     assembled into one buffer first)
      */
     public static Map<String, Object> encode(Batch batch, List<ByteBuffer> payloads, boolean rowFrames) {
         return encode(batch, payloads, rowFrames ? -1 : Long.MAX_VALUE);
@@ -50,23 +58,37 @@ public final class BatchCodec {
      * payload (a row-chunked one assembled into one buffer first). Senders use this to keep frames small enough
      * for the socket layer: writing one very large heap frame costs far more than writing its rows (see
      * {@code docs/DESIGN.md}), while many tiny frames cost more than gathering them.
+     *
+     * <p>Row frames are used only while {@code payloads} (counting what it already holds and one payload for each
+     * tensor column still to come) stays within {@link #ROW_FRAME_BUDGET}; a column of more rows than that is
+     * gathered, so every batch a message may carry can be sent.
      */
     public static Map<String, Object> encode(Batch batch, List<ByteBuffer> payloads, long rowFramesAbove) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("size", (long) batch.size());
         List<Object> fields = new ArrayList<>(batch.columns().size());
-        batch.columns().forEach((name, column) -> fields.add(encodeColumn(name, column, payloads, rowFramesAbove)));
+        int tensorsLeft = 0;
+        for (Column c : batch.columns().values()) {
+            tensorsLeft += c instanceof ObjectColumn ? 0 : 1;
+        }
+        for (Map.Entry<String, Column> e : batch.columns().entrySet()) {
+            Column column = e.getValue();
+            tensorsLeft -= column instanceof ObjectColumn ? 0 : 1;
+            fields.add(encodeColumn(e.getKey(), column, payloads, rowFramesAbove, tensorsLeft));
+        }
         m.put("fields", fields);
         return m;
     }
 
+    /** @param laterPayloads payloads the columns after this one need at least (one per tensor column) */
     private static Map<String, Object> encodeColumn(String name, Column column, List<ByteBuffer> payloads,
-            long rowFramesAbove) {
+            long rowFramesAbove, int laterPayloads) {
         Map<String, Object> f = SchemaCodec.encode(FieldSchema.of(column));
         f.put("name", name);
         boolean rowChunked = column instanceof DenseColumn d && d.isRowChunked()
                 || column instanceof JaggedColumn j && j.isRowChunked();
-        if (rowChunked && column.size() > 0 && column.byteSize() > rowFramesAbove) {
+        if (rowChunked && column.size() > 0 && column.byteSize() > rowFramesAbove
+                && (long) payloads.size() + column.size() + laterPayloads <= ROW_FRAME_BUDGET) {
             f.put("rows", (long) payloads.size());
             for (int i = 0; i < column.size(); i++) {
                 payloads.add(column instanceof DenseColumn dc ? dc.rowData(i) : ((JaggedColumn) column).rowData(i));

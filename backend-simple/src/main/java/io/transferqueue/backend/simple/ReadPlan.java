@@ -10,10 +10,12 @@ import io.transferqueue.data.ObjectColumn;
 import io.transferqueue.data.ObjectValues;
 import io.transferqueue.data.Shapes;
 import io.transferqueue.error.DataNotFoundException;
+import io.transferqueue.error.InvalidRequestException;
 import io.transferqueue.error.SchemaConflictException;
 import io.transferqueue.error.StaleHandleException;
 import io.transferqueue.meta.BatchMeta;
 import io.transferqueue.meta.FieldSchema;
+import io.transferqueue.meta.RoutingGroup;
 import io.transferqueue.meta.RowHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,10 +24,21 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One get: the fields the meta names with their schema, and one output slot per (field, row). Units fill
- * disjoint slots (their own rows), possibly on different threads; {@link #build()} runs after all of them.
+ * One get: the fields the meta names with their schema, the stored rows it reads, and one output slot per
+ * (field, row). Units fill disjoint slots (their own rows), possibly on different threads; {@link #build()} runs
+ * after all of them.
+ *
+ * <p>Every row and field is found before a slot is allocated, so a request for rows or fields that are not
+ * stored fails at once and costs no more memory than its own metadata; {@link #MAX_CELLS} bounds the slots of
+ * a request whose rows repeat.
  */
 final class ReadPlan {
+    /**
+     * Most cells (rows × fields) one get may ask for: 2^26, the most rows one wire message may carry, so a get of
+     * one field of any batch a message can hold is allowed.
+     */
+    static final long MAX_CELLS = 1L << 26;
+
     private final BatchMeta meta;
     private final boolean zeroCopy;
     private final String[] names;
@@ -36,8 +49,18 @@ final class ReadPlan {
     private final int[] ranks;
     private final ByteBuffer[][] tensors;
     private final Object[][] objects;
+    /** The stored row of each batch position, found before any slot was allocated; null if no fields. */
+    private final StoredRow[] found;
 
-    ReadPlan(BatchMeta meta, boolean zeroCopy) {
+    /**
+     * Finds every row of {@code meta} in {@code units} (routed by global index) with every field it names, then
+     * allocates the output slots.
+     *
+     * @throws InvalidRequestException if the meta asks for more than {@link #MAX_CELLS} cells
+     * @throws StaleHandleException if a unit holds a newer generation of a row
+     * @throws DataNotFoundException naming global index, generation and field of a missing row or cell
+     */
+    ReadPlan(BatchMeta meta, boolean zeroCopy, StorageUnit[] units) {
         this.meta = meta;
         this.zeroCopy = zeroCopy;
         Map<String, FieldSchema> schema = meta.schema();
@@ -58,21 +81,58 @@ final class ReadPlan {
             schemas[f] = s;
             dtypes[f] = s.dtype();
             ranks[f] = s.rank();
-            switch (s.kind()) {
+            f++;
+        }
+        if ((long) nf * n > MAX_CELLS) {
+            throw new InvalidRequestException("a get of " + n + " rows and " + nf + " fields asks for " + (long) nf * n
+                    + " cells, more than the " + MAX_CELLS + " one get of the simple backend may read; get fewer rows "
+                    + "or fields at a time");
+        }
+        found = nf == 0 ? null : find(units);
+        for (f = 0; f < nf; f++) {
+            switch (schemas[f].kind()) {
                 case DENSE:
-                    denseShapes[f] = s.rowShape();
+                    denseShapes[f] = schemas[f].rowShape();
                     tensors[f] = new ByteBuffer[n];
                     break;
                 case JAGGED:
-                    flatShapes[f] = s.flatShapes();
+                    flatShapes[f] = schemas[f].flatShapes();
                     tensors[f] = new ByteBuffer[n];
                     break;
                 default:
                     objects[f] = new Object[n];
                     break;
             }
-            f++;
         }
+    }
+
+    /** The stored row of every batch position, checked to hold the generation and every field of the meta. */
+    private StoredRow[] find(StorageUnit[] units) {
+        StoredRow[] rows = new StoredRow[meta.size()];
+        RowLayout checked = null;
+        for (int pos = 0; pos < rows.length; pos++) {
+            long gi = meta.globalIndex(pos);
+            int gen = meta.generation(pos);
+            StorageUnit unit = units[RoutingGroup.unitOf(gi, units.length)];
+            StoredRow row = unit.row(meta.partition(pos), gi);
+            if (row == null || row.generation() < gen) {
+                throw notFound(meta.handle(pos), names[0], unit.index());
+            }
+            if (row.generation() > gen) {
+                throw stale(meta.handle(pos), row.generation(), unit.index(), "nothing was read");
+            }
+            // rows of one put share a layout: check the fields once per run of rows with the same one
+            if (row.layout() != checked) {
+                for (String name : names) {
+                    if (row.layout().indexOf(name) < 0) {
+                        throw notFound(meta.handle(pos), name, unit.index());
+                    }
+                }
+                checked = row.layout();
+            }
+            rows[pos] = row;
+        }
+        return rows;
     }
 
     boolean hasFields() {
@@ -98,11 +158,9 @@ final class ReadPlan {
     }
 
     /**
-     * Fills the slots of the rows at {@code positions} from {@code unit}. Safe on any thread: rows are
-     * immutable and read from a concurrent map.
+     * Fills the slots of the rows at {@code positions}, found in {@code unit} when this plan was made. Safe on
+     * any thread: rows are immutable.
      *
-     * @throws StaleHandleException if the unit holds a newer generation of a row
-     * @throws DataNotFoundException naming global index, generation and field of a missing cell
      * @throws SchemaConflictException if a stored cell contradicts the schema of the meta
      */
     void readRows(StorageUnit unit, int[] positions) {
@@ -110,15 +168,7 @@ final class ReadPlan {
         RowLayout[] lastLayout = new RowLayout[names.length];
         int[] lastIndex = new int[names.length];
         for (int pos : positions) {
-            long gi = meta.globalIndex(pos);
-            int gen = meta.generation(pos);
-            StoredRow row = unit.row(meta.partition(pos), gi);
-            if (row == null || row.generation() < gen) {
-                throw notFound(meta.handle(pos), names[0], unit.index());
-            }
-            if (row.generation() > gen) {
-                throw stale(meta.handle(pos), row.generation(), unit.index(), "nothing was read");
-            }
+            StoredRow row = found[pos];
             RowLayout layout = row.layout();
             for (int f = 0; f < names.length; f++) {
                 int i;

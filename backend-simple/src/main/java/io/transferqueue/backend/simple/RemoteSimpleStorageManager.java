@@ -46,7 +46,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * request are written and read in parallel over one long-lived connection each.
  *
  * <p>A put sends each unit its rows as views of the caller's buffers, one frame per row, without copying
- * (the {@code frames} encoding); the caller may reuse its buffers when the future completes. A get receives one
+ * (the {@code frames} encoding; a column of more rows than {@link BatchCodec#ROW_FRAME_BUDGET} allows goes as one
+ * gathered frame, so every batch fits the receiver's frame limit); the caller may reuse its buffers when the future completes. A get receives one
  * frame per field column from each unit and returns rows that are views of those frames: independent of the
  * store and writable, or read-only with {@link ReadOptions#zeroCopy()}. A unit that does not answer within
  * {@code tq.rpc.timeout} fails the requests that touch it with

@@ -86,7 +86,8 @@ public final class SimpleStorageManager implements StorageManager {
      *
      * <p>The batch's buffers are read by the unit threads until the future completes; then the caller may
      * reuse them (with ownership transfer it must not touch them at all). When a unit is full the put waits
-     * (policy {@code block}, up to {@link PutOptions#timeout()}) or fails (policy {@code reject}) with
+     * (policy {@code block}, up to {@link PutOptions#timeout()}; a timeout beyond {@link Long#MAX_VALUE}
+     * nanoseconds, about 292 years, waits that long) or fails (policy {@code reject}) with
      * {@link io.transferqueue.error.CapacityExceededException}. The result has no backend meta: rows are
      * found by global index.
      */
@@ -122,8 +123,10 @@ public final class SimpleStorageManager implements StorageManager {
      * <p>Copying gets return fresh per-row arrays, copied by the unit threads in parallel. Zero-copy gets
      * return read-only views of the stored arrays (byte-array object values are still copied: they cannot be
      * made read-only). Missing rows or fields fail with {@link io.transferqueue.error.DataNotFoundException}
-     * naming global index, generation and field; a cell that contradicts the meta's schema fails with
-     * {@link io.transferqueue.error.SchemaConflictException}.
+     * naming global index, generation and field before anything is allocated for the answer; a cell that
+     * contradicts the meta's schema fails with {@link io.transferqueue.error.SchemaConflictException}. A get of
+     * more than {@link ReadPlan#MAX_CELLS} cells (rows × fields; 2^26) fails with
+     * {@link io.transferqueue.error.InvalidRequestException}.
      */
     @Override
     public CompletableFuture<Batch> get(BatchMeta meta, ReadOptions options) {
@@ -134,7 +137,7 @@ public final class SimpleStorageManager implements StorageManager {
         }
         ReadPlan plan;
         try {
-            plan = new ReadPlan(meta, options.isZeroCopy());
+            plan = new ReadPlan(meta, options.isZeroCopy(), units);
         } catch (RuntimeException e) {
             return Failures.failed(e);
         }

@@ -33,7 +33,8 @@ import java.util.function.Function;
  * behind a ZeroMQ ROUTER. Puts arrive with one frame per row and the unit keeps each received row as its
  * cell (no copy). Gets answer a field column of up to {@link UnitMessages#GATHER_LIMIT} bytes as one frame (its
  * rows gathered once) and a larger one as one frame per row, views of the stored cells: a frame of hundreds of MB
- * is written by the JDK at a fraction of the speed of its rows (see {@code docs/DESIGN.md}). Requests run
+ * is written by the JDK at a fraction of the speed of its rows (see {@code docs/DESIGN.md}). Row frames stop at
+ * {@link BatchCodec#ROW_FRAME_BUDGET} per message; columns past it are gathered too. Requests run
  * on a worker thread, so large copies never hold up the server's I/O thread. Capacity, generations and typed
  * errors are those of {@link SimpleStorageManager}.
  */

@@ -5,6 +5,7 @@ import io.transferqueue.error.CapacityExceededException;
 import io.transferqueue.error.ClosedException;
 import io.transferqueue.meta.BatchMeta;
 import io.transferqueue.meta.RoutingGroup;
+import io.transferqueue.spi.PutOptions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -34,7 +35,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Capacity.</b> A put first computes exactly what it adds (new rows; bytes written minus bytes it
  * replaces) against the unit as it is, then copies and commits. If it does not fit it fails (reject) or
  * joins a FIFO queue (block) holding no copy; freed room makes the unit thread serve the queue in order, and
- * a timer on the unit thread fails a put whose timeout passes. Nothing spins or sleeps.
+ * a timer on the unit thread fails a put whose timeout passes (a timeout too long for a {@code long} of
+ * nanoseconds waits {@link Long#MAX_VALUE} ns). A put joins the queue only with its timer set, so every waiter
+ * can be served or expired. Nothing spins or sleeps.
  */
 final class StorageUnit {
     private final int index;
@@ -250,11 +253,25 @@ final class StorageUnit {
             if (policy == FullPolicy.REJECT || timeout.isZero()) {
                 throw full(need, policy == FullPolicy.REJECT ? "policy reject" : "policy block with a zero timeout");
             }
+            // everything that can fail comes before the put joins the queue: a failed request leaves no waiter
+            p.timer = executor.schedule(() -> expire(p), waitNanos(timeout), TimeUnit.NANOSECONDS);
             waiters.addLast(p);
-            p.timer = executor.schedule(() -> expire(p), timeout.toNanos(), TimeUnit.NANOSECONDS);
             return;
         }
         apply(p, after);
+    }
+
+    /**
+     * {@code timeout} in nanoseconds, saturated at {@link Long#MAX_VALUE} (about 292 years): a longer timeout, which
+     * {@link PutOptions} and a {@code UNIT_PUT}'s {@code timeoutMillis} allow, waits as good as forever instead of
+     * failing.
+     */
+    static long waitNanos(Duration timeout) {
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** Timer task on the unit thread. */

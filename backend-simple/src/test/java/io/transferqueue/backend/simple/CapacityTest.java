@@ -138,6 +138,29 @@ class CapacityTest {
     }
 
     @Test
+    void aTimeoutTooLongForNanosecondsWaitsAndLeavesNoGhostWaiter() {
+        try (SimpleStorageManager m = manager(1, -1, FullPolicy.BLOCK)) {
+            TestData.put(m, rows(1, 4), meta(0));
+            // Long.MAX_VALUE ms does not fit a long of nanoseconds: the wait saturates instead of failing half queued
+            CompletableFuture<PutResult> forever = m.put(rows(1, 4), meta(1), PutOptions.defaults().withTimeout(
+                    Duration.ofMillis(Long.MAX_VALUE)));
+            CompletableFuture<PutResult> waiting = m.put(rows(1, 4), meta(2), PutOptions.defaults().withTimeout(
+                    Duration.ofSeconds(30)));
+            drain(m);
+            assertThat(forever).isNotDone();
+            assertThat(waiting).isNotDone();
+
+            await(m.clear(meta(0)));
+            await(forever);
+            assertThat(waiting).isNotDone();
+            await(m.clear(meta(1)));
+            await(waiting);
+            assertThat(m.stats().rows()).isEqualTo(1);
+            assertThat(m.unit(0).row(TestData.PARTITION, 2)).isNotNull();
+        }
+    }
+
+    @Test
     void aZeroTimeoutFailsAtOnceWhenFull() {
         try (SimpleStorageManager m = manager(1, -1, FullPolicy.BLOCK)) {
             TestData.put(m, rows(1, 8), meta(0));

@@ -7,6 +7,7 @@ import io.transferqueue.config.TqConfig;
 import io.transferqueue.data.Batch;
 import io.transferqueue.data.Tensor;
 import io.transferqueue.error.BackendUnavailableException;
+import io.transferqueue.error.WireFormatException;
 import io.transferqueue.meta.BatchMeta;
 import io.transferqueue.spi.PutOptions;
 import io.transferqueue.spi.ReadOptions;
@@ -54,6 +55,27 @@ class RemoteUnitFailureTest {
     }
 
     @Test
+    void aRemotePutAndGetOfMoreRowsThanAMessageHasFramesSucceed() throws Exception {
+        int n = 70_000; // one frame per row would pass the receivers' limit of 65,536 frames
+        Batch batch = data(n);
+        long[] gis = new long[n];
+        for (int i = 0; i < n; i++) {
+            gis[i] = i;
+        }
+        BatchMeta meta = rows(gis);
+        try (SimpleUnitServer u = SimpleUnitServer.start("tcp://127.0.0.1:0", TqConfig.defaults());
+                StorageManager m = new SimpleStorageFactory().create(TqConfig.defaults()
+                        .with(SimpleStorageOptions.REMOTE_UNITS.key(), u.endpoint()),
+                        StorageContext.of("t", getClass().getClassLoader()))) {
+            m.put(batch, meta, PutOptions.defaults()).get(30, TimeUnit.SECONDS);
+            assertThat(u.stats().rows()).isEqualTo(n);
+            assertThat(m.get(meta.withFields(batch, true), ReadOptions.copy()).get(30, TimeUnit.SECONDS))
+                    .isEqualTo(batch);
+            assertThat(u.malformedMessages()).isZero();
+        }
+    }
+
+    @Test
     void aRemoteGetAnswersALargeColumnOneFramePerRowAndASmallOneAsOneGatheredFrame() throws Exception {
         int rows = 4;
         int wide = (int) (UnitMessages.GATHER_LIMIT / 4 / 2); // floats per row: 4 rows make 2x the limit
@@ -80,6 +102,27 @@ class RemoteUnitFailureTest {
             assertThat(BatchCodec.decode(Envelope.getMap(answer.body(), "batch"), answer.payloads(),
                     WireLimits.DEFAULT)).isEqualTo(batch);
             assertThat(m.get(withFields, ReadOptions.copy()).get(10, TimeUnit.SECONDS)).isEqualTo(batch);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aUnitPutWhoseFieldsShareOnePayloadIsRefusedAndStoresNothing() throws Exception {
+        Batch batch = Batch.builder().add("a", data(4).column("x")).add("b", data(4).column("x")).build();
+        try (SimpleUnitServer u = SimpleUnitServer.start("tcp://127.0.0.1:0", TqConfig.defaults());
+                RpcClient raw = RpcClient.create("test", RpcOptions.settings(TqConfig.defaults()))) {
+            List<java.nio.ByteBuffer> payloads = new java.util.ArrayList<>();
+            Map<String, Object> encoded = BatchCodec.encode(batch, payloads);
+            // both fields on payload 0: the unit would store the sent bytes once per field
+            ((Map<String, Object>) ((List<Object>) encoded.get("fields")).get(1)).put("data", 0L);
+            Map<String, Object> body = Map.of("meta", BatchMetaCodec.encode(rows(0, 1, 2, 3), false), "batch", encoded,
+                    "timeoutMillis", 1000L);
+
+            assertThatThrownBy(() -> raw.call(u.endpoint(), Protocol.UNIT_PUT, body, payloads.subList(0, 1))
+                    .get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(WireFormatException.class)
+                    .hasMessageContaining("field 'b'").hasMessageContaining("payload 0 is already used");
+            assertThat(u.stats().rows()).isZero();
+            assertThat(u.stats().bytes()).isZero();
         }
     }
 

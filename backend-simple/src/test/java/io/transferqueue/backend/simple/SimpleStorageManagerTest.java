@@ -14,14 +14,19 @@ import io.transferqueue.data.JaggedColumn;
 import io.transferqueue.data.ObjectColumn;
 import io.transferqueue.data.Tensor;
 import io.transferqueue.error.ClosedException;
+import io.transferqueue.error.DataNotFoundException;
 import io.transferqueue.error.InvalidRequestException;
 import io.transferqueue.meta.BatchMeta;
+import io.transferqueue.meta.FieldSchema;
 import io.transferqueue.spi.Capability;
 import io.transferqueue.spi.PutOptions;
 import io.transferqueue.spi.PutResult;
 import io.transferqueue.spi.ReadOptions;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -95,6 +100,41 @@ class SimpleStorageManagerTest {
             Batch expected = batch.rows(2, 0, 2, 3, 2);
             assertThat(TestData.get(m, repeated)).isEqualTo(expected);
             assertThat(TestData.getZeroCopy(m, repeated)).isEqualTo(expected);
+        }
+    }
+
+    /** A meta of {@code rows} rows from global index 1000 (none stored) naming {@code fields} dense fields. */
+    private static BatchMeta unstoredRows(int rows, int fields) {
+        Map<String, FieldSchema> schema = new LinkedHashMap<>();
+        for (int f = 0; f < fields; f++) {
+            schema.put("f" + f, FieldSchema.dense(DType.FLOAT32, new int[] {1}));
+        }
+        return meta(range(1000, rows)).withSchema(schema, true);
+    }
+
+    @Test
+    void aGetOfRowsThatAreNotStoredFailsBeforeAllocatingItsAnswer() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (SimpleStorageManager m = TestData.manager(2)) {
+            TestData.put(m, TestData.mixed(new Random(5), 2), meta(0, 1));
+            BatchMeta missing = unstoredRows(100_000, 600); // 60 M cells, within the limit
+            for (ReadOptions options : List.of(ReadOptions.zeroCopy(), ReadOptions.copy())) {
+                long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+                Throwable t = failure(m.get(missing, options));
+                long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+                assertThat(t).isInstanceOf(DataNotFoundException.class).hasMessageContaining("global index 1000 ");
+                assertThat(allocated).as("bytes allocated by a get of 100,000 missing rows of 600 fields")
+                        .isLessThan(16L << 20);
+            }
+        }
+    }
+
+    @Test
+    void aGetOfMoreCellsThanTheLimitIsRefused() {
+        try (SimpleStorageManager m = TestData.manager(2)) {
+            BatchMeta huge = unstoredRows(100_000, 1000);
+            assertThat(failure(m.get(huge, ReadOptions.zeroCopy()))).isInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining("100000000 cells").hasMessageContaining(String.valueOf(ReadPlan.MAX_CELLS));
         }
     }
 
