@@ -55,6 +55,19 @@ class RemoteUnitFailureTest {
     }
 
     @Test
+    void aRemotePutWithATimeoutBeyondLongMillisecondsIsSentWithTheLongestWait() throws Exception {
+        PutOptions forever = PutOptions.defaults().withTimeout(Duration.ofSeconds(Long.MAX_VALUE));
+        assertThat(forever.timeout()).isEqualTo(PutOptions.MAX_TIMEOUT);
+        try (SimpleUnitServer u = SimpleUnitServer.start("tcp://127.0.0.1:0", TqConfig.defaults());
+                StorageManager m = new SimpleStorageFactory().create(TqConfig.defaults()
+                        .with(SimpleStorageOptions.REMOTE_UNITS.key(), u.endpoint()),
+                        StorageContext.of("t", getClass().getClassLoader()))) {
+            m.put(data(2), rows(0, 1), forever).get(10, TimeUnit.SECONDS);
+            assertThat(u.stats().rows()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void aRemotePutAndGetOfMoreRowsThanAMessageHasFramesSucceed() throws Exception {
         int n = 70_000; // one frame per row would pass the receivers' limit of 65,536 frames
         Batch batch = data(n);
