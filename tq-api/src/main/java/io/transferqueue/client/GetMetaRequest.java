@@ -2,7 +2,9 @@ package io.transferqueue.client;
 
 import static java.util.Objects.requireNonNull;
 
+import io.transferqueue.error.InvalidRequestException;
 import io.transferqueue.spi.SamplingParams;
+import io.transferqueue.wire.WireLimits;
 import java.time.Duration;
 import java.util.List;
 
@@ -10,10 +12,14 @@ import java.util.List;
  * A metadata request. Build with {@link #insert}, {@link #fetch} or {@link #forceFetch} and refine with the
  * {@code with*} methods.
  *
+ * <p>A request is checked when it is built, here and when the controller decodes one from the network: a
+ * negative wait or a batch size that is not positive or above {@link #MAX_BATCH_SIZE} fail with
+ * {@link InvalidRequestException}.
+ *
  * @param partition the partition
  * @param mode what to do
  * @param fields fields the rows must have produced (FETCH), or to describe (FORCE_FETCH; empty: all)
- * @param batchSize rows to allocate (INSERT) or to fetch (FETCH)
+ * @param batchSize rows to allocate (INSERT) or to fetch (FETCH), at most {@link #MAX_BATCH_SIZE}
  * @param task the consuming task (FETCH)
  * @param sampler sampler name, or null for the configured one (FETCH)
  * @param sampling sampling parameters (FETCH)
@@ -35,6 +41,12 @@ public record GetMetaRequest(String partition, FetchMode mode, List<String> fiel
      */
     public static final String EMPTY_SHARE = "tq.empty-share";
 
+    /**
+     * Most rows one INSERT allocates or one FETCH asks for: the largest batch a message may describe
+     * ({@link WireLimits#DEFAULT}{@code .maxRows()}, 2^26), so every answer can be sent.
+     */
+    public static final int MAX_BATCH_SIZE = WireLimits.DEFAULT.maxRows();
+
     public GetMetaRequest {
         requireNonNull(partition, "partition is null");
         requireNonNull(mode, "mode is null");
@@ -42,10 +54,11 @@ public record GetMetaRequest(String partition, FetchMode mode, List<String> fiel
         sampling = sampling == null ? SamplingParams.none() : sampling;
         maxWait = maxWait == null ? Duration.ZERO : maxWait;
         if (maxWait.isNegative()) {
-            throw new IllegalArgumentException("negative wait " + maxWait);
+            throw new InvalidRequestException("negative wait " + maxWait);
         }
-        if ((mode == FetchMode.INSERT || mode == FetchMode.FETCH) && batchSize <= 0) {
-            throw new IllegalArgumentException(mode + " needs a positive batch size, got " + batchSize);
+        if ((mode == FetchMode.INSERT || mode == FetchMode.FETCH) && (batchSize <= 0 || batchSize > MAX_BATCH_SIZE)) {
+            throw new InvalidRequestException(mode + " needs a batch size from 1 to " + MAX_BATCH_SIZE + ", got "
+                    + batchSize);
         }
     }
 

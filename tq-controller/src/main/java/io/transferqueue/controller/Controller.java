@@ -257,8 +257,9 @@ public final class Controller implements AutoCloseable {
     }
 
     private BatchMeta insert(String partition, int count) {
-        if (count <= 0) {
-            throw new InvalidRequestException("insert needs a positive row count, got " + count);
+        if (count <= 0 || count > GetMetaRequest.MAX_BATCH_SIZE) {
+            throw new InvalidRequestException("insert needs a row count from 1 to " + GetMetaRequest.MAX_BATCH_SIZE
+                    + ", got " + count);
         }
         Holder h = lock(partition, true);
         try {

@@ -1,0 +1,62 @@
+package io.transferqueue.controller;
+
+import static io.transferqueue.controller.Fixtures.fetch;
+import static io.transferqueue.controller.Fixtures.insert;
+import static io.transferqueue.controller.Fixtures.produce;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.transferqueue.client.GetMetaRequest;
+import io.transferqueue.data.DType;
+import io.transferqueue.error.ClosedException;
+import io.transferqueue.error.InvalidRequestException;
+import io.transferqueue.meta.BatchMeta;
+import io.transferqueue.meta.FieldSchema;
+import io.transferqueue.meta.TagMode;
+import io.transferqueue.spi.SamplingParams;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Client-chosen sizes are bounded before anything is allocated or registered; a refused request changes nothing. */
+class RequestBoundsTest {
+    private final Controller c = Fixtures.controller();
+
+    @AfterEach
+    void close() {
+        c.close();
+    }
+
+    /** The error of a request, whether it is thrown while the request is built or sent, or fails the future. */
+    private static Throwable failureOf(Supplier<CompletableFuture<?>> call) {
+        try {
+            call.get().join();
+        } catch (CompletionException e) {
+            return e.getCause();
+        } catch (RuntimeException | Error e) {
+            return e;
+        }
+        throw new AssertionError("the request succeeded");
+    }
+
+    @Test
+    void anInsertAboveTheWireRowLimitIsRefusedBeforeAnythingIsAllocated() {
+        assertThat(failureOf(() -> c.getMeta(GetMetaRequest.insert("p", Integer.MAX_VALUE))))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("67108864");
+        assertThat(failureOf(() -> c.getMeta(GetMetaRequest.insert("p", (1 << 26) + 1))))
+                .isInstanceOf(InvalidRequestException.class);
+        assertThat(failureOf(() -> c.getMeta(GetMetaRequest.fetch("p", "t", List.of("x"), Integer.MAX_VALUE))))
+                .isInstanceOf(InvalidRequestException.class);
+        assertThat(c.partitions()).isEmpty();
+        assertThat(c.indexCounters()[0]).isZero();
+        assertThat(insert(c, "p", 2).globalIndexes()).containsExactly(0, 1);
+    }
+}
