@@ -59,4 +59,25 @@ class RequestBoundsTest {
         assertThat(c.indexCounters()[0]).isZero();
         assertThat(insert(c, "p", 2).globalIndexes()).containsExactly(0, 1);
     }
+
+    @Test
+    void aSeqlenBalancedFetchWithAHugeDpSizeIsRefusedAndConsumesNothing() {
+        BatchMeta rows = insert(c, "p", 3);
+        produce(c, rows, "x");
+        c.markComplete("p");
+        for (int dpSize : new int[] {Integer.MAX_VALUE, (1 << 20) + 1}) {
+            assertThat(failureOf(() -> c.getMeta(GetMetaRequest.fetch("p", "t", List.of("x"), 1)
+                    .withSampler("seqlen-balanced").withSampling(new SamplingParams(0, dpSize, 0, Map.of())))))
+                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("dp size");
+        }
+        assertThat(failureOf(() -> c.getMeta(GetMetaRequest.fetch("p", "t", List.of("x"), 1)
+                .withSampler("seqlen-balanced").withSampling(SamplingParams.of(2, 2, 0)))))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("dp rank 2");
+        assertThat(c.stats("p").consumedPerTask()).doesNotContainKey("t");
+        // the largest dp size is served with the rows there are: rank 0 gets one row, the others nothing
+        BatchMeta mine = c.getMeta(GetMetaRequest.fetch("p", "t", List.of("x"), 1).withSampler("seqlen-balanced")
+                .withSampling(SamplingParams.of(0, 1 << 20, 0))).join();
+        assertThat(mine.size()).isEqualTo(1);
+        assertThat(c.stats("p").consumedPerTask()).containsEntry("t", 3L);
+    }
 }
