@@ -14,7 +14,7 @@ import java.util.List;
  *
  * <p>A request is checked when it is built, here and when the controller decodes one from the network: a
  * negative wait or a batch size that is not positive or above {@link #MAX_BATCH_SIZE} fail with
- * {@link InvalidRequestException}.
+ * {@link InvalidRequestException}; a wait above {@link #MAX_WAIT} is shortened to it.
  *
  * @param partition the partition
  * @param mode what to do
@@ -23,7 +23,8 @@ import java.util.List;
  * @param task the consuming task (FETCH)
  * @param sampler sampler name, or null for the configured one (FETCH)
  * @param sampling sampling parameters (FETCH)
- * @param maxWait how long a FETCH may wait for enough rows; zero answers at once (empty if not enough)
+ * @param maxWait how long a FETCH may wait for enough rows; zero answers at once (empty if not enough); at most
+ *     {@link #MAX_WAIT}
  */
 public record GetMetaRequest(String partition, FetchMode mode, List<String> fields, int batchSize, String task,
         String sampler, SamplingParams sampling, Duration maxWait) {
@@ -47,6 +48,9 @@ public record GetMetaRequest(String partition, FetchMode mode, List<String> fiel
      */
     public static final int MAX_BATCH_SIZE = WireLimits.DEFAULT.maxRows();
 
+    /** Longest wait of a FETCH; a longer one (e.g. {@code Duration.ofMillis(Long.MAX_VALUE)}) waits this long. */
+    public static final Duration MAX_WAIT = Duration.ofDays(365);
+
     public GetMetaRequest {
         requireNonNull(partition, "partition is null");
         requireNonNull(mode, "mode is null");
@@ -55,6 +59,9 @@ public record GetMetaRequest(String partition, FetchMode mode, List<String> fiel
         maxWait = maxWait == null ? Duration.ZERO : maxWait;
         if (maxWait.isNegative()) {
             throw new InvalidRequestException("negative wait " + maxWait);
+        }
+        if (maxWait.compareTo(MAX_WAIT) > 0) {
+            maxWait = MAX_WAIT;
         }
         if ((mode == FetchMode.INSERT || mode == FetchMode.FETCH) && (batchSize <= 0 || batchSize > MAX_BATCH_SIZE)) {
             throw new InvalidRequestException(mode + " needs a batch size from 1 to " + MAX_BATCH_SIZE + ", got "

@@ -227,7 +227,8 @@ public final class Controller implements AutoCloseable {
      *   <li>{@link FetchMode#INSERT}: allocates {@code batchSize} rows (creating the partition); nothing ready.
      *   <li>{@link FetchMode#FETCH}: rows whose requested fields are all produced and that the task has not
      *       consumed, chosen by the sampler; the sampler's consumed rows are marked. Not enough rows: an empty
-     *       meta at once, or after waiting up to {@code maxWait} for a notify to make enough ready. On a
+     *       meta at once, or after waiting up to {@code maxWait} (at most {@link GetMetaRequest#MAX_WAIT}) for a
+     *       notify to make enough ready; a request that fails leaves nothing parked. On a
      *       complete partition with nothing more to come, an empty meta with extra info
      *       {@link GetMetaRequest#EXHAUSTED} at once.
      *   <li>{@link FetchMode#FORCE_FETCH}: every live row, produced or not; nothing marked. Unknown partition:
@@ -361,8 +362,15 @@ public final class Controller implements AutoCloseable {
             }
             CompletableFuture<BatchMeta> f = new CompletableFuture<>();
             Waiter w = new Waiter(r, f);
+            // everything that can fail comes before the waiter is parked: a failed request leaves no waiter
+            // behind that a later notify would serve (GetMetaRequest bounds the wait, so toNanos cannot overflow)
+            try {
+                w.timeout = timer.schedule(() -> expire(r.partition(), w), r.maxWait().toNanos(),
+                        TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                throw new ClosedException("controller is closed");
+            }
             h.waiters.addLast(w);
-            w.timeout = timer.schedule(() -> expire(r.partition(), w), r.maxWait().toNanos(), TimeUnit.NANOSECONDS);
             // a cancelled fetch leaves the queue at once and can never consume rows
             f.whenComplete((v, t) -> {
                 if (f.isCancelled()) {

@@ -80,4 +80,33 @@ class RequestBoundsTest {
         assertThat(mine.size()).isEqualTo(1);
         assertThat(c.stats("p").consumedPerTask()).containsEntry("t", 3L);
     }
+
+    @Test
+    void aWaitTooLongToCountInNanosecondsIsShortenedAndLeavesNoGhostWaiter() throws Exception {
+        GetMetaRequest r = GetMetaRequest.fetch("p", "t", List.of("x"), 2).withWait(Duration.ofMillis(Long.MAX_VALUE));
+        assertThat(r.maxWait()).isEqualTo(Duration.ofDays(365));
+        CompletableFuture<BatchMeta> f;
+        try {
+            f = c.getMeta(r);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        assertThat(f).isNotDone();
+        assertThat(c.waitingFetches()).isEqualTo(1);
+        BatchMeta rows = insert(c, "p", 2);
+        c.notifyProduced(ProduceNotice.of(rows, Map.of("x", FieldSchema.dense(DType.INT32, new int[] {1})), Map.of()));
+        assertThat(f.get(10, TimeUnit.SECONDS).globalIndexes()).containsExactly(rows.globalIndexes());
+        assertThat(c.waitingFetches()).isZero();
+        assertThat(fetch(c, "p", "t", 2, "x").isEmpty()).isTrue();
+        assertThat(c.stats("p").consumedPerTask()).containsEntry("t", 2L);
+    }
+
+    @Test
+    void closeFailsAParkedFetchWithTheLongestWait() {
+        CompletableFuture<BatchMeta> parked = c.getMeta(GetMetaRequest.fetch("p", "t", List.of("x"), 1)
+                .withWait(Duration.ofSeconds(Long.MAX_VALUE)));
+        assertThat(c.waitingFetches()).isEqualTo(1);
+        c.close();
+        assertThatThrownBy(parked::join).hasCauseInstanceOf(ClosedException.class);
+    }
 }
