@@ -6,6 +6,7 @@ import io.transferqueue.error.InvalidRequestException;
 import io.transferqueue.spi.SamplingParams;
 import io.transferqueue.wire.WireLimits;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -13,12 +14,14 @@ import java.util.List;
  * {@code with*} methods.
  *
  * <p>A request is checked when it is built, here and when the controller decodes one from the network: a
- * negative wait or a batch size that is not positive or above {@link #MAX_BATCH_SIZE} fail with
- * {@link InvalidRequestException}; a wait above {@link #MAX_WAIT} is shortened to it.
+ * negative wait, a batch size that is not positive or above {@link #MAX_BATCH_SIZE}, or more than
+ * {@link #MAX_FIELDS} distinct fields fail with {@link InvalidRequestException}. Repeated field names count
+ * once (the first occurrence keeps its place); a wait above {@link #MAX_WAIT} is shortened to it.
  *
  * @param partition the partition
  * @param mode what to do
- * @param fields fields the rows must have produced (FETCH), or to describe (FORCE_FETCH; empty: all)
+ * @param fields fields the rows must have produced (FETCH), or to describe (FORCE_FETCH; empty: all); without
+ *     repeats
  * @param batchSize rows to allocate (INSERT) or to fetch (FETCH), at most {@link #MAX_BATCH_SIZE}
  * @param task the consuming task (FETCH)
  * @param sampler sampler name, or null for the configured one (FETCH)
@@ -48,13 +51,16 @@ public record GetMetaRequest(String partition, FetchMode mode, List<String> fiel
      */
     public static final int MAX_BATCH_SIZE = WireLimits.DEFAULT.maxRows();
 
+    /** Most distinct field names one request may name. */
+    public static final int MAX_FIELDS = 4096;
+
     /** Longest wait of a FETCH; a longer one (e.g. {@code Duration.ofMillis(Long.MAX_VALUE)}) waits this long. */
     public static final Duration MAX_WAIT = Duration.ofDays(365);
 
     public GetMetaRequest {
         requireNonNull(partition, "partition is null");
         requireNonNull(mode, "mode is null");
-        fields = fields == null ? List.of() : List.copyOf(fields);
+        fields = fields == null ? List.of() : distinct(fields);
         sampling = sampling == null ? SamplingParams.none() : sampling;
         maxWait = maxWait == null ? Duration.ZERO : maxWait;
         if (maxWait.isNegative()) {
@@ -67,6 +73,18 @@ public record GetMetaRequest(String partition, FetchMode mode, List<String> fiel
             throw new InvalidRequestException(mode + " needs a batch size from 1 to " + MAX_BATCH_SIZE + ", got "
                     + batchSize);
         }
+    }
+
+    /** The names without repeats, in first-seen order; at most {@link #MAX_FIELDS}. */
+    private static List<String> distinct(List<String> fields) {
+        LinkedHashSet<String> seen = new LinkedHashSet<>();
+        for (String f : fields) {
+            if (seen.add(requireNonNull(f, "field name is null")) && seen.size() > MAX_FIELDS) {
+                throw new InvalidRequestException("a request may name at most " + MAX_FIELDS + " distinct fields, got "
+                        + "more in a list of " + fields.size());
+            }
+        }
+        return seen.size() == fields.size() ? List.copyOf(fields) : List.copyOf(seen);
     }
 
     /** Allocate {@code count} rows in {@code partition}. */

@@ -291,21 +291,24 @@ public final class Controller implements AutoCloseable {
             int n = slots.length;
             List<String> names = fields.isEmpty() ? new ArrayList<>(p.fields.keySet()) : fields;
             boolean[] ready = new boolean[n];
-            Arrays.fill(ready, true);
+            // names are distinct (GetMetaRequest), so this costs O(fields × rows) at most
+            boolean noneReady = names.isEmpty();
             List<FieldState> known = new ArrayList<>();
             for (String f : names) {
                 FieldState fs = p.field(f);
                 if (fs == null) {
-                    Arrays.fill(ready, false);
+                    noneReady = true;
                 } else {
                     known.add(fs);
+                }
+            }
+            if (!noneReady) {
+                Arrays.fill(ready, true);
+                for (FieldState fs : known) {
                     for (int i = 0; i < n; i++) {
                         ready[i] &= Bits.get(fs.produced, slots[i]);
                     }
                 }
-            }
-            if (names.isEmpty()) {
-                Arrays.fill(ready, false);
             }
             return buildMeta(p, slots, n, known, ready);
         });
@@ -1129,7 +1132,8 @@ public final class Controller implements AutoCloseable {
     /**
      * Rows of existing keys, for reading or clearing.
      *
-     * @param fields fields to describe; null for every field the rows have
+     * @param fields fields to describe; null for every field the rows have. Repeats count once; more than
+     *     {@link GetMetaRequest#MAX_FIELDS} distinct names fail with {@link InvalidRequestException}
      * @param commonOnly describe only the fields every row has (instead of failing on a field some lack)
      * @param skipMissing leave out keys that do not exist (listed in {@link KvRows#missing()}) instead of
      *     failing
@@ -1138,6 +1142,7 @@ public final class Controller implements AutoCloseable {
     public KvRows kvLookup(String partition, List<String> keys, List<String> fields, boolean commonOnly,
             boolean skipMissing) {
         checkDistinct(keys);
+        fields = fields == null ? null : distinctFields(fields);
         Holder h = lock(partition, false);
         try {
             Partition p = h == null ? null : h.partition;
@@ -1213,7 +1218,8 @@ public final class Controller implements AutoCloseable {
         });
     }
 
-    private static List<FieldState> commonFields(Partition p, int[] slots, List<String> restrictTo) {
+    private static List<FieldState> commonFields(Partition p, int[] slots, List<String> fields) {
+        Set<String> restrictTo = fields == null ? null : new HashSet<>(fields);
         List<FieldState> out = new ArrayList<>();
         for (FieldState f : p.fields.values()) {
             if (restrictTo != null && !restrictTo.contains(f.name)) {
@@ -1244,6 +1250,21 @@ public final class Controller implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Field names without repeats, in first-seen order, at most {@link GetMetaRequest#MAX_FIELDS} of them. */
+    private static List<String> distinctFields(List<String> fields) {
+        Set<String> seen = new java.util.LinkedHashSet<>();
+        for (String f : fields) {
+            if (f == null) {
+                throw new InvalidRequestException("null field name");
+            }
+            if (seen.add(f) && seen.size() > GetMetaRequest.MAX_FIELDS) {
+                throw new InvalidRequestException("a request may name at most " + GetMetaRequest.MAX_FIELDS
+                        + " distinct fields, got more in a list of " + fields.size());
+            }
+        }
+        return new ArrayList<>(seen);
     }
 
     private static void checkDistinct(List<String> keys) {

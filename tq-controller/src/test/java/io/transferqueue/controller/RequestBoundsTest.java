@@ -109,4 +109,45 @@ class RequestBoundsTest {
         c.close();
         assertThatThrownBy(parked::join).hasCauseInstanceOf(ClosedException.class);
     }
+
+    @Test
+    void repeatedFieldNamesCountOnceInEveryMode() {
+        BatchMeta rows = insert(c, "p", 1000);
+        produce(c, rows, "x");
+        List<String> repeated = Collections.nCopies(100_000, "x");
+        assertThat(GetMetaRequest.forceFetch("p", repeated).fields()).containsExactly("x");
+        assertThat(GetMetaRequest.fetch("p", "t", List.of("y", "x", "y"), 1).fields()).containsExactly("y", "x");
+        BatchMeta all = c.getMeta(GetMetaRequest.forceFetch("p", repeated)).join();
+        assertThat(all.size()).isEqualTo(1000);
+        assertThat(all.fieldNames()).containsExactly("x");
+        assertThat(all.isReady()).isTrue();
+        BatchMeta unknown = c.getMeta(GetMetaRequest.forceFetch("p", List.of("x", "y", "x"))).join();
+        assertThat(unknown.fieldNames()).containsExactly("x");
+        assertThat(unknown.isReady(0)).isFalse();
+        assertThat(c.getMeta(GetMetaRequest.fetch("p", "t", repeated, 1000)).join().size()).isEqualTo(1000);
+
+        KvRows kv = c.kvPrepare("kv", List.of("a"));
+        c.notifyProduced(new ProduceNotice(kv.meta(), Map.of("x", FieldSchema.object()), Map.of(), null,
+                TagMode.MERGE, List.of("a")));
+        assertThat(c.kvLookup("kv", List.of("a"), repeated, false, false).meta().fieldNames()).containsExactly("x");
+        assertThat(c.kvLookup("kv", List.of("a"), repeated, true, false).meta().fieldNames()).containsExactly("x");
+    }
+
+    @Test
+    void moreDistinctFieldsThanTheLimitAreRefused() {
+        BatchMeta rows = insert(c, "p", 2);
+        produce(c, rows, "x");
+        List<String> limit = IntStream.range(0, 4096).mapToObj(i -> "f" + i).toList();
+        List<String> over = IntStream.range(0, 4097).mapToObj(i -> "f" + i).toList();
+        assertThat(c.getMeta(GetMetaRequest.forceFetch("p", limit)).join().size()).isEqualTo(2);
+        assertThat(failureOf(() -> c.getMeta(GetMetaRequest.forceFetch("p", over))))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("4096");
+        assertThat(failureOf(() -> c.getMeta(GetMetaRequest.fetch("p", "t", over, 1))))
+                .isInstanceOf(InvalidRequestException.class);
+        c.kvPrepare("kv", List.of("a"));
+        assertThatThrownBy(() -> c.kvLookup("kv", List.of("a"), over, true, false))
+                .isInstanceOf(InvalidRequestException.class);
+        assertThat(c.waitingFetches()).isZero();
+        assertThat(fetch(c, "p", "t", 2, "x").size()).isEqualTo(2);
+    }
 }
