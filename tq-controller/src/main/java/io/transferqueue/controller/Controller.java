@@ -227,7 +227,8 @@ public final class Controller implements AutoCloseable {
      *   <li>{@link FetchMode#INSERT}: allocates {@code batchSize} rows (creating the partition); nothing ready.
      *   <li>{@link FetchMode#FETCH}: rows whose requested fields are all produced and that the task has not
      *       consumed, chosen by the sampler; the sampler's consumed rows are marked. Not enough rows: an empty
-     *       meta at once, or after waiting up to {@code maxWait} for a notify to make enough ready. On a
+     *       meta at once, or after waiting up to {@code maxWait} (at most {@link GetMetaRequest#MAX_WAIT}) for a
+     *       notify to make enough ready; a request that fails leaves nothing parked. On a
      *       complete partition with nothing more to come, an empty meta with extra info
      *       {@link GetMetaRequest#EXHAUSTED} at once.
      *   <li>{@link FetchMode#FORCE_FETCH}: every live row, produced or not; nothing marked. Unknown partition:
@@ -257,8 +258,9 @@ public final class Controller implements AutoCloseable {
     }
 
     private BatchMeta insert(String partition, int count) {
-        if (count <= 0) {
-            throw new InvalidRequestException("insert needs a positive row count, got " + count);
+        if (count <= 0 || count > GetMetaRequest.MAX_BATCH_SIZE) {
+            throw new InvalidRequestException("insert needs a row count from 1 to " + GetMetaRequest.MAX_BATCH_SIZE
+                    + ", got " + count);
         }
         Holder h = lock(partition, true);
         try {
@@ -289,21 +291,24 @@ public final class Controller implements AutoCloseable {
             int n = slots.length;
             List<String> names = fields.isEmpty() ? new ArrayList<>(p.fields.keySet()) : fields;
             boolean[] ready = new boolean[n];
-            Arrays.fill(ready, true);
+            // names are distinct (GetMetaRequest), so this costs O(fields × rows) at most
+            boolean noneReady = names.isEmpty();
             List<FieldState> known = new ArrayList<>();
             for (String f : names) {
                 FieldState fs = p.field(f);
                 if (fs == null) {
-                    Arrays.fill(ready, false);
+                    noneReady = true;
                 } else {
                     known.add(fs);
+                }
+            }
+            if (!noneReady) {
+                Arrays.fill(ready, true);
+                for (FieldState fs : known) {
                     for (int i = 0; i < n; i++) {
                         ready[i] &= Bits.get(fs.produced, slots[i]);
                     }
                 }
-            }
-            if (names.isEmpty()) {
-                Arrays.fill(ready, false);
             }
             return buildMeta(p, slots, n, known, ready);
         });
@@ -360,8 +365,15 @@ public final class Controller implements AutoCloseable {
             }
             CompletableFuture<BatchMeta> f = new CompletableFuture<>();
             Waiter w = new Waiter(r, f);
+            // everything that can fail comes before the waiter is parked: a failed request leaves no waiter
+            // behind that a later notify would serve (GetMetaRequest bounds the wait, so toNanos cannot overflow)
+            try {
+                w.timeout = timer.schedule(() -> expire(r.partition(), w), r.maxWait().toNanos(),
+                        TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                throw new ClosedException("controller is closed");
+            }
             h.waiters.addLast(w);
-            w.timeout = timer.schedule(() -> expire(r.partition(), w), r.maxWait().toNanos(), TimeUnit.NANOSECONDS);
             // a cancelled fetch leaves the queue at once and can never consume rows
             f.whenComplete((v, t) -> {
                 if (f.isCancelled()) {
@@ -1120,7 +1132,8 @@ public final class Controller implements AutoCloseable {
     /**
      * Rows of existing keys, for reading or clearing.
      *
-     * @param fields fields to describe; null for every field the rows have
+     * @param fields fields to describe; null for every field the rows have. Repeats count once; more than
+     *     {@link GetMetaRequest#MAX_FIELDS} distinct names fail with {@link InvalidRequestException}
      * @param commonOnly describe only the fields every row has (instead of failing on a field some lack)
      * @param skipMissing leave out keys that do not exist (listed in {@link KvRows#missing()}) instead of
      *     failing
@@ -1129,6 +1142,7 @@ public final class Controller implements AutoCloseable {
     public KvRows kvLookup(String partition, List<String> keys, List<String> fields, boolean commonOnly,
             boolean skipMissing) {
         checkDistinct(keys);
+        fields = fields == null ? null : distinctFields(fields);
         Holder h = lock(partition, false);
         try {
             Partition p = h == null ? null : h.partition;
@@ -1204,7 +1218,8 @@ public final class Controller implements AutoCloseable {
         });
     }
 
-    private static List<FieldState> commonFields(Partition p, int[] slots, List<String> restrictTo) {
+    private static List<FieldState> commonFields(Partition p, int[] slots, List<String> fields) {
+        Set<String> restrictTo = fields == null ? null : new HashSet<>(fields);
         List<FieldState> out = new ArrayList<>();
         for (FieldState f : p.fields.values()) {
             if (restrictTo != null && !restrictTo.contains(f.name)) {
@@ -1235,6 +1250,21 @@ public final class Controller implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Field names without repeats, in first-seen order, at most {@link GetMetaRequest#MAX_FIELDS} of them. */
+    private static List<String> distinctFields(List<String> fields) {
+        Set<String> seen = new java.util.LinkedHashSet<>();
+        for (String f : fields) {
+            if (f == null) {
+                throw new InvalidRequestException("null field name");
+            }
+            if (seen.add(f) && seen.size() > GetMetaRequest.MAX_FIELDS) {
+                throw new InvalidRequestException("a request may name at most " + GetMetaRequest.MAX_FIELDS
+                        + " distinct fields, got more in a list of " + fields.size());
+            }
+        }
+        return new ArrayList<>(seen);
     }
 
     private static void checkDistinct(List<String> keys) {

@@ -22,7 +22,9 @@ import java.util.Map;
 
 /**
  * Envelope forms of the controller protocol's request and response bodies. Every decoder checks types and
- * sizes and fails with {@link WireFormatException}, never with a ClassCastException.
+ * sizes and fails with {@link WireFormatException}, never with a ClassCastException; a well-formed request
+ * outside the bounds of {@link GetMetaRequest} or {@link SamplingParams} fails with the same
+ * {@link io.transferqueue.error.InvalidRequestException} an in-process caller gets.
  */
 final class RpcCodecs {
     static final WireLimits LIMITS = WireLimits.DEFAULT;

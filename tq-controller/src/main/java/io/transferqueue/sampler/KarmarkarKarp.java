@@ -9,8 +9,15 @@ import java.util.PriorityQueue;
 /**
  * Largest-differencing (Karmarkar–Karp) partitioning of weighted items into {@code k} parts with nearly
  * equal sums, as verl and upstream TransferQueue balance sequence lengths across data-parallel ranks.
+ *
+ * <p>Without equal sizes the method starts with one {@code k}-part state per item, O(items × k) memory; above
+ * {@link #MAX_STATE_PARTS} it uses greedy largest-first assignment instead (O(items + k)), so a request naming
+ * many ranks cannot exhaust the controller's memory.
  */
 public final class KarmarkarKarp {
+    /** Most parts (items × k) the unequal-size Karmarkar–Karp states may hold before the greedy split is used. */
+    static final long MAX_STATE_PARTS = 1 << 20;
+
     private KarmarkarKarp() {
     }
 
@@ -58,6 +65,14 @@ public final class KarmarkarKarp {
             throw new IllegalArgumentException("equal-size partitioning needs the item count (" + n
                     + ") to be a multiple of the number of parts (" + k + ")");
         }
+        if (k == 1) {
+            int[] all = new int[n];
+            Arrays.setAll(all, i -> i);
+            return List.of(all);
+        }
+        if (!equalSize && (long) n * k > MAX_STATE_PARTS) {
+            return greedy(weights, k);
+        }
         PriorityQueue<State> heap = new PriorityQueue<>((a, b) -> {
             int c = Long.compare(b.spread(), a.spread());
             return c != 0 ? c : Long.compare(b.parts[0].sum, a.parts[0].sum);
@@ -101,8 +116,38 @@ public final class KarmarkarKarp {
             heap.add(m);
         }
         State last = heap.poll();
+        return sortedParts(last.parts);
+    }
+
+    /** Largest item first into the part with the smallest sum (ties: fewer items, then lower index). */
+    private static List<int[]> greedy(long[] weights, int k) {
+        int n = weights.length;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingLong((Integer i) -> weights[i]).reversed().thenComparingInt(i -> i));
+        Part[] parts = new Part[k];
+        PriorityQueue<Integer> open = new PriorityQueue<>(k, Comparator.comparingLong((Integer p) -> parts[p].sum)
+                .thenComparingInt(p -> parts[p].items.size()).thenComparingInt(p -> p));
+        for (int p = 0; p < k; p++) {
+            parts[p] = new Part();
+            open.add(p);
+        }
+        for (int item : order) {
+            int p = open.poll();
+            parts[p].sum += weights[item];
+            parts[p].items.add(item);
+            open.add(p);
+        }
+        Arrays.sort(parts, Comparator.comparingLong((Part p) -> p.sum).reversed());
+        return sortedParts(parts);
+    }
+
+    private static List<int[]> sortedParts(Part[] parts) {
+        int k = parts.length;
         List<int[]> out = new ArrayList<>(k);
-        for (Part p : last.parts) {
+        for (Part p : parts) {
             int[] items = p.items.stream().mapToInt(Integer::intValue).toArray();
             Arrays.sort(items);
             out.add(items);

@@ -31,7 +31,8 @@ public final class SeqlenBalancedSampler implements Sampler {
             .description("GRPO group size n kept intact while balancing (sampling parameter 'n-samples-per-prompt' "
                     + "overrides it).");
     public static final ConfigOption<Integer> DP_SIZE = ConfigOption.key("tq.sampler.seqlen-balanced.dp-size")
-            .intType().defaultValue(1).validate(n -> n > 0, "must be positive")
+            .intType().defaultValue(1).validate(n -> n > 0 && n <= SamplingParams.MAX_DP_SIZE,
+                    "must be from 1 to " + SamplingParams.MAX_DP_SIZE)
             .description("Number of data-parallel ranks to balance across (a request's dp size overrides it).");
     public static final ConfigOption<String> LENGTH_FIELD = ConfigOption
             .key("tq.sampler.seqlen-balanced.length-field").stringType().noDefaultValue()
@@ -62,6 +63,10 @@ public final class SeqlenBalancedSampler implements Sampler {
             throw new IllegalArgumentException("dp rank " + rank + " is not below dp size " + dpSize);
         }
         long global = (long) batchSize * dpSize;
+        if (global > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("global batch size " + global + " (" + batchSize + " × dp size "
+                    + dpSize + ") exceeds " + Integer.MAX_VALUE);
+        }
         if (global % n != 0) {
             throw new IllegalArgumentException("global batch size " + global + " (" + batchSize + " × dp size "
                     + dpSize + ") must be a multiple of n-samples-per-prompt " + n);
@@ -120,10 +125,14 @@ public final class SeqlenBalancedSampler implements Sampler {
         return w;
     }
 
-    /** Splits rows into {@code dpSize} parts of balanced length, keeping groups of {@code n} whole when possible. */
+    /**
+     * Splits rows into {@code dpSize} parts of balanced length, keeping groups of {@code n} whole when possible.
+     * With fewer rows than ranks only the first {@code ids.length} parts are returned (the others are empty), so
+     * the cost follows the rows, not the dp size a request names.
+     */
     static List<long[]> balance(long[] ids, long[] weights, int n, int dpSize) {
         int groups = ids.length / n;
-        List<long[]> parts = new ArrayList<>(dpSize);
+        List<long[]> parts = new ArrayList<>(Math.min(dpSize, ids.length));
         if (ids.length % n == 0 && groups >= dpSize && groups % dpSize == 0) {
             long[] gw = new long[groups];
             for (int g = 0; g < groups; g++) {
@@ -147,8 +156,8 @@ public final class SeqlenBalancedSampler implements Sampler {
                 parts.add(rows);
             }
         } else {
-            for (int r = 0; r < dpSize; r++) {
-                parts.add(r < ids.length ? new long[] {ids[r]} : new long[0]);
+            for (long id : ids) {
+                parts.add(new long[] {id});
             }
         }
         return parts;

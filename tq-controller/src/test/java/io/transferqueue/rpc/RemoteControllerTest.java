@@ -15,9 +15,14 @@ import io.transferqueue.error.InvalidRequestException;
 import io.transferqueue.error.PartitionNotFoundException;
 import io.transferqueue.error.SchemaConflictException;
 import io.transferqueue.meta.BatchMeta;
+import io.transferqueue.transport.Protocol;
+import io.transferqueue.transport.RpcClient;
 import io.transferqueue.transport.RpcOptions;
+import io.transferqueue.wire.WireMessage;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -88,6 +93,58 @@ class RemoteControllerTest {
             Batch ints = Batch.builder().dense("x", Tensor.of(new int[8], 2, 4)).build();
             assertThatThrownBy(() -> c.sync().put(ints, rows)).isInstanceOf(SchemaConflictException.class);
             assertThat(c.sync().getMeta(GetMetaRequest.fetch("p", "t", List.of("x"), 2)).size()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void oversizedRequestsFromTheWireGetTypedErrorsAndTheServerKeepsAnswering() throws Exception {
+        TqConfig cfg = TqConfig.defaults().with(RpcOptions.TIMEOUT, Duration.ofSeconds(5));
+        try (ControllerServer server = server("tcp://127.0.0.1:0"); TransferQueue c = client(server.endpoint());
+                RpcClient raw = RpcClient.create("raw", RpcOptions.settings(cfg))) {
+            String at = server.endpoint();
+            c.sync().put("p", batch(2, 1));
+
+            Map<String, Object> insert = RpcCodecs.request(GetMetaRequest.insert("p", 1));
+            insert.put("batchSize", (long) Integer.MAX_VALUE);
+            assertThatThrownBy(() -> raw.call(at, Protocol.GET_META, insert, List.of()).join())
+                    .hasCauseInstanceOf(InvalidRequestException.class);
+            assertThat(c.sync().stats("p").rows()).isEqualTo(2);
+
+            Map<String, Object> dp = RpcCodecs.request(GetMetaRequest.fetch("p", "t", List.of("x"), 1)
+                    .withSampler("seqlen-balanced"));
+            dp.put("dpRank", 0L);
+            dp.put("dpSize", (long) Integer.MAX_VALUE);
+            assertThatThrownBy(() -> raw.call(at, Protocol.GET_META, dp, List.of()).join())
+                    .hasCauseInstanceOf(InvalidRequestException.class).hasMessageContaining("dp size");
+
+            Map<String, Object> repeated = RpcCodecs.request(GetMetaRequest.forceFetch("p", List.of("x")));
+            repeated.put("fields", new ArrayList<Object>(Collections.nCopies(100_000, "x")));
+            BatchMeta described = RpcCodecs.meta(raw.call(at, Protocol.GET_META, repeated, List.of())
+                    .get(10, TimeUnit.SECONDS).body(), "meta");
+            assertThat(described.fieldNames()).containsExactly("x");
+            assertThat(described.size()).isEqualTo(2);
+            Map<String, Object> distinct = RpcCodecs.request(GetMetaRequest.forceFetch("p", List.of("x")));
+            distinct.put("fields", new ArrayList<Object>(java.util.stream.IntStream.range(0, 5000)
+                    .mapToObj(i -> "f" + i).toList()));
+            assertThatThrownBy(() -> raw.call(at, Protocol.GET_META, distinct, List.of()).join())
+                    .hasCauseInstanceOf(InvalidRequestException.class).hasMessageContaining("4096");
+            assertThat(server.controller().stats("p").consumedPerTask()).isEmpty();
+
+            // the longest waits are shortened, not overflowed: both park and are answered when rows arrive
+            Map<String, Object> forever = RpcCodecs.request(GetMetaRequest.fetch("p", "t", List.of("x"), 4)
+                    .withWait(Duration.ofSeconds(1)));
+            forever.put("waitMillis", Long.MAX_VALUE);
+            CompletableFuture<WireMessage> parked = raw.call(at, Protocol.GET_META, forever, List.of(),
+                    Duration.ofSeconds(30));
+            CompletableFuture<BatchMeta> viaClient = c.getMeta(GetMetaRequest.fetch("p", "u", List.of("x"), 4)
+                    .withWait(Duration.ofMillis(Long.MAX_VALUE)));
+            awaitWaiting(server, 2);
+            c.sync().put("p", batch(2, 2));
+            assertThat(RpcCodecs.meta(parked.get(10, TimeUnit.SECONDS).body(), "meta").size()).isEqualTo(4);
+            assertThat(viaClient.get(10, TimeUnit.SECONDS).size()).isEqualTo(4);
+            assertThat(server.controller().waitingFetches()).isZero();
+            assertThat(c.sync().getMeta(GetMetaRequest.fetch("p", "t", List.of("x"), 1)).isEmpty()).isTrue();
+            assertThat(c.sync().partitions()).containsExactly("p");
         }
     }
 

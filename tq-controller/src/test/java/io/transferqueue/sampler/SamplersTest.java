@@ -141,6 +141,34 @@ class SamplersTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void seqlenBalancedWorkFollowsTheRowsNotTheDpSizeARequestNames() {
+        assertThat(SeqlenBalancedSampler.balance(new long[] {7, 8}, new long[] {1, 1}, 1, 1 << 20)).hasSize(2);
+        SeqlenBalancedSampler s = new SeqlenBalancedSampler(1, 1, null);
+        SampleResult last = s.sample(COMPLETE, new ListReadyRows(4, 5, 6), 1, SamplingParams.of(0, 1 << 20, 0));
+        assertThat(last.sampled()).hasSize(1);
+        assertThat(last.consumed()).containsExactlyInAnyOrder(4, 5, 6);
+        assertThat(s.sample(COMPLETE, new ListReadyRows(), 1, SamplingParams.of((1 << 20) - 1, 1 << 20, 0)).emptyShare())
+                .isTrue();
+        assertThatThrownBy(() -> s.sample(CTX, new ListReadyRows(1), 1 << 12, SamplingParams.of(0, 1 << 20, 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("global batch size");
+    }
+
+    @Test
+    void karmarkarKarpWithAsManyPartsAsItemsStaysLinearInMemory() {
+        int n = 20_000;
+        long[] w = new Random(7).longs(n, 1, 1000).toArray();
+        List<int[]> parts = KarmarkarKarp.partition(w, n / 2, false);
+        assertThat(parts).hasSize(n / 2).allSatisfy(p -> assertThat(p).isNotEmpty().isSorted());
+        assertThat(parts.stream().mapToInt(p -> p.length).sum()).isEqualTo(n);
+        long max = parts.stream().mapToLong(p -> sum(w, p)).max().getAsLong();
+        long min = parts.stream().mapToLong(p -> sum(w, p)).min().getAsLong();
+        assertThat(max - min).isLessThanOrEqualTo(Arrays.stream(w).max().getAsLong());
+        long[] one = LongStream.range(0, n).toArray();
+        assertThat(KarmarkarKarp.partition(one, 1, true)).singleElement()
+                .satisfies(p -> assertThat(p).hasSize(n).isSorted());
+    }
+
     private static long sum(long[] w, int[] p) {
         long s = 0;
         for (int i : p) {
