@@ -174,8 +174,15 @@ public final class RpcClient implements AutoCloseable {
                     "request could not be encoded: " + e.getMessage(), e));
             return f;
         }
+        long timeoutNanos;
+        try {
+            timeoutNanos = Math.max(0, timeout.toNanos());
+        } catch (ArithmeticException e) {
+            timeoutNanos = Long.MAX_VALUE; // longer than 292 years: as good as no deadline
+        }
         Pending p = new Pending(address, type, f);
         pending.put(id, p);
+        p.timeout = timer.schedule(() -> expire(id), timeoutNanos, TimeUnit.NANOSECONDS);
         f.whenComplete((r, t) -> {
             if (f.isCancelled() && pending.remove(id) != null) {
                 p.timeout.cancel(false);
@@ -183,10 +190,14 @@ public final class RpcClient implements AutoCloseable {
                 wake();
             }
         });
-        p.timeout = timer.schedule(() -> expire(id), timeout.toNanos(), TimeUnit.NANOSECONDS);
         tasks.add(() -> send(id, address, frames));
         wake();
         return f;
+    }
+
+    /** Calls sent and not yet answered, failed or expired. */
+    int pendingCalls() {
+        return pending.size();
     }
 
     /** {@link #call} with the configured timeout. */

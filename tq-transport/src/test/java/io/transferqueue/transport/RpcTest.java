@@ -114,6 +114,17 @@ class RpcTest {
     }
 
     @Test
+    void aDeadlineTooLongForNanosecondsIsNoDeadlineAndLeavesNothingPending() throws Exception {
+        try (RpcServer server = echoServer("tcp://127.0.0.1:0");
+                RpcClient client = RpcClient.create("test", RpcSettings.defaults())) {
+            WireMessage r = get(client.call(server.endpoint(), ECHO, Map.of("n", 9L), List.of(),
+                    Duration.ofSeconds(Long.MAX_VALUE)));
+            assertThat(r.body()).containsEntry("n", 9L);
+            assertThat(client.pendingCalls()).isZero();
+        }
+    }
+
+    @Test
     void everyValueTheDataModelAcceptsCrossesTheWire() throws Exception {
         Object deepest = 1L;
         for (int i = 0; i < ObjectValues.MAX_DEPTH; i++) {
