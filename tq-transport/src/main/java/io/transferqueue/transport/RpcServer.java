@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.transferqueue.error.BackendException;
 import io.transferqueue.error.BackendUnavailableException;
+import io.transferqueue.error.InvalidRequestException;
 import io.transferqueue.error.ProtocolVersionException;
 import io.transferqueue.error.TransferQueueException;
 import io.transferqueue.error.WireFormatException;
@@ -204,6 +205,14 @@ public final class RpcServer implements AutoCloseable {
             }
             return;
         }
+        String key = key(identity, request.requestId());
+        if (inflight.containsKey(key)) {
+            // the id names the parked call a CANCEL would stop: a second one must not take its place unseen
+            malformed.incrementAndGet();
+            send(identity, Protocol.error(request, new InvalidRequestException("request id " + request.requestId()
+                    + " is already in flight from this peer; the request was not run")));
+            return;
+        }
         CompletableFuture<WireMessage> f;
         try {
             f = handler.handle(request);
@@ -219,7 +228,6 @@ public final class RpcServer implements AutoCloseable {
             send(identity, result(request, f));
         } else {
             CompletableFuture<WireMessage> later = f;
-            String key = key(identity, request.requestId());
             inflight.put(key, later);
             later.whenComplete((r, t) -> {
                 inflight.remove(key, later);

@@ -190,6 +190,30 @@ class RpcTest {
      * A raw DEALER whose connection is proven live by a HELLO round trip (with jeromq 0.6.0 a fresh connection
      * can stay silent; the real client handshakes the same way).
      */
+    @Test
+    void aSecondRequestWithTheIdOfOneStillInFlightIsRefusedAndTheFirstIsAnswered() throws Exception {
+        try (RpcServer server = echoServer("tcp://127.0.0.1:0"); ZContext ctx = new ZContext()) {
+            ZMQ.Socket raw = liveRawSocket(ctx, server.endpoint());
+            for (long n : new long[] {1, 2}) {
+                List<ByteBuffer> frames = WireCodec.encode(WireMessage.of(SLOW, 77, Map.of("n", n)), Encoding.PACKED);
+                raw.send(frames.get(0).array(), 0);
+            }
+            List<WireMessage> answers = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                List<ByteBuffer> frames = new ArrayList<>();
+                frames.add(ByteBuffer.wrap(raw.recv()));
+                while (raw.hasReceiveMore()) {
+                    frames.add(ByteBuffer.wrap(raw.recv()));
+                }
+                answers.add(WireCodec.decode(frames));
+            }
+            assertThat(answers.get(0).isError()).as("the duplicate is refused at once").isTrue();
+            assertThat(RpcServer.errorCode(answers.get(0))).isEqualTo(new InvalidRequestException("").code());
+            assertThat(answers.get(1).isError()).isFalse();
+            assertThat(answers.get(1).body()).containsEntry("n", 1L);
+        }
+    }
+
     static ZMQ.Socket liveRawSocket(ZContext ctx, String endpoint) {
         for (int attempt = 0; attempt < 20; attempt++) {
             ZMQ.Socket raw = ctx.createSocket(SocketType.DEALER);
