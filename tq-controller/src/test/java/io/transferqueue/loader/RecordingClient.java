@@ -21,12 +21,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * A client that delegates to a real one and records what a loader does with it: getMeta calls per batch index,
- * empty answers, futures not yet complete, stats calls, and the threads that issued reads. Futures of getMeta and
- * get are the delegate's own (so cancelling one withdraws it from the controller), unless {@link #stripExhausted}
- * is on. {@link #await} waits, bounded, for a condition on these records.
+ * empty answers, futures not yet complete, stats calls, and the reads and the threads that issued them. Futures of
+ * getMeta and get are the delegate's own (so cancelling one withdraws it from the controller), unless
+ * {@link #stripExhausted} is on. {@link #failGets} makes reads fail, as a storage read would. {@link #await}
+ * waits, bounded, for a condition on these records.
  */
 final class RecordingClient implements TransferQueueClient {
     private final TransferQueueClient delegate;
@@ -36,6 +38,9 @@ final class RecordingClient implements TransferQueueClient {
     private final Map<Integer, Integer> emptyAnswersPerIndex = new HashMap<>();
     private final List<String> getThreads = new ArrayList<>();
     private int stats;
+    private int gets;
+    private int failGets;
+    private Supplier<? extends RuntimeException> getFailure;
 
     RecordingClient(TransferQueueClient delegate, boolean stripExhausted) {
         this.delegate = delegate;
@@ -83,6 +88,20 @@ final class RecordingClient implements TransferQueueClient {
         return emptyAnswersPerIndex.getOrDefault(batchIndex, 0);
     }
 
+    /**
+     * Fails the next {@code count} reads with {@code failure} (as a storage read failing would), without asking
+     * the delegate; {@code Integer.MAX_VALUE} fails every read until this is called again with 0.
+     */
+    synchronized void failGets(int count, Supplier<? extends RuntimeException> failure) {
+        this.failGets = count;
+        this.getFailure = failure;
+    }
+
+    /** Reads issued, failed ones included. */
+    synchronized int gets() {
+        return gets;
+    }
+
     synchronized int statsCalls() {
         return stats;
     }
@@ -99,7 +118,7 @@ final class RecordingClient implements TransferQueueClient {
     @Override
     public synchronized String toString() {
         return "RecordingClient(fetches=" + fetchesPerIndex + ", empty=" + emptyAnswersPerIndex + ", outstanding="
-                + outstanding.size() + ", stats=" + stats + ")";
+                + outstanding.size() + ", stats=" + stats + ", gets=" + gets + ")";
     }
 
     @Override
@@ -134,6 +153,15 @@ final class RecordingClient implements TransferQueueClient {
     public CompletableFuture<Batch> get(BatchMeta meta, ReadOptions options) {
         synchronized (this) {
             getThreads.add(Thread.currentThread().getName());
+            gets++;
+            if (failGets > 0) {
+                if (failGets != Integer.MAX_VALUE) {
+                    failGets--;
+                }
+                notifyAll();
+                return CompletableFuture.failedFuture(getFailure.get());
+            }
+            notifyAll();
         }
         return track(delegate.get(meta, options));
     }
