@@ -8,6 +8,7 @@ import io.transferqueue.client.GetMetaRequest;
 import io.transferqueue.client.PartitionStats;
 import io.transferqueue.client.TransferQueueClient;
 import io.transferqueue.data.Batch;
+import io.transferqueue.error.BackendUnavailableException;
 import io.transferqueue.error.ClosedException;
 import io.transferqueue.error.DeadlineExceededException;
 import io.transferqueue.error.PartitionNotFoundException;
@@ -116,12 +117,32 @@ import org.slf4j.LoggerFactory;
  * {@link ClosedException}. If the consumer thread is interrupted while waiting, {@code hasNext()} throws a
  * {@link TransferQueueException} with the interrupt flag set and the loader stays usable: the next call resumes
  * the same batch (rows already fetched for it are read again, not fetched anew).
+ *
+ * <p><b>Failed reads lose no rows.</b> Fetched rows are consumed for the task before their data is read, so the
+ * loader never drops rows whose read failed. A read that fails with {@link BackendUnavailableException} or
+ * {@link DeadlineExceededException} (a storage unit briefly away) is tried again, up to
+ * {@link Builder#readRetries} times (default 3) after a doubling {@link Builder#readRetryBackoff} (default 100 ms;
+ * close wakes the wait), and the consumer sees nothing of it. When the read still fails, or fails in another way,
+ * {@code hasNext()} throws {@link UnreadRowsException}: its cause is the typed read error and
+ * {@link UnreadRowsException#rows()} the rows of the batch. The loader stays usable and keeps the rows: the next
+ * {@code hasNext()} reads them again (on the consumer's thread) before any later batch, so a trainer that catches
+ * the exception and goes on loses nothing and gets each row once. A caller that closes the loader instead can read
+ * the rows later with {@code client.get(e.rows())}; other rows prefetched by then stay consumed, as on any close.
  */
 public final class StreamingDataLoader implements Iterable<MicroBatch>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamingDataLoader.class);
 
     /** Default {@link Builder#waitPerFetch}. */
     public static final Duration DEFAULT_WAIT_PER_FETCH = Duration.ofSeconds(30);
+
+    /** Default {@link Builder#readRetries}. */
+    public static final int DEFAULT_READ_RETRIES = 3;
+
+    /** Default {@link Builder#readRetryBackoff}. */
+    public static final Duration DEFAULT_READ_RETRY_BACKOFF = Duration.ofMillis(100);
+
+    /** The backoff between read retries stops doubling once it reaches this. */
+    private static final Duration MAX_READ_RETRY_BACKOFF = Duration.ofSeconds(30);
 
     /** Marks the end of the stream in the fetch pipeline. */
     private static final Fetched END = new Fetched(-1, BatchMeta.empty(), Batch.empty());
@@ -133,6 +154,8 @@ public final class StreamingDataLoader implements Iterable<MicroBatch>, AutoClos
     private final int prefetchDepth;
     private final Duration waitPerFetch;
     private final Duration callTimeout;
+    private final int readRetries;
+    private final Duration readRetryBackoff;
     private final ReadOptions readOptions;
     private final GetMetaRequest request;
     private final SamplingParams sampling;
@@ -162,6 +185,8 @@ public final class StreamingDataLoader implements Iterable<MicroBatch>, AutoClos
         this.prefetchDepth = b.prefetchDepth;
         this.waitPerFetch = b.waitPerFetch;
         this.callTimeout = b.callTimeout;
+        this.readRetries = b.readRetries;
+        this.readRetryBackoff = b.readRetryBackoff;
         this.readOptions = b.readOptions;
         this.sampling = new SamplingParams(b.dpRank, b.dpSize, 0, b.extra);
         this.request = GetMetaRequest.fetch(b.partition, b.task, b.fields, b.batchSize).withSampler(b.sampler)
@@ -267,8 +292,13 @@ public final class StreamingDataLoader implements Iterable<MicroBatch>, AutoClos
     private final class Cursor implements Iterator<MicroBatch> {
         private final ArrayDeque<CompletableFuture<Fetched>> ahead = new ArrayDeque<>();
         private int nextIndex;
-        /** Depth 0: rows fetched for {@code nextIndex} but not read yet. */
+        /**
+         * Rows of batch {@code heldIndex} fetched (so consumed for the task) and not read yet: with depth 0 every
+         * batch between its fetch and its read, with any depth a batch whose read failed or was interrupted. They
+         * are read before anything else.
+         */
         private BatchMeta heldRows;
+        private int heldIndex;
         private Fetched current;
         private int micro;
         private int microCount;
@@ -296,8 +326,10 @@ public final class StreamingDataLoader implements Iterable<MicroBatch>, AutoClos
                 if (closed) {
                     throw e instanceof ClosedException ? e : new ClosedException("loader closed", e);
                 }
-                // an interrupt of the consumer is not a failure of the stream: the next call resumes
-                if (!(e.getCause() instanceof InterruptedException && Thread.currentThread().isInterrupted())) {
+                // an interrupt of the consumer is not a failure of the stream, nor is a failed read of rows the
+                // loader still holds: the next call resumes with them
+                if (!(e instanceof UnreadRowsException)
+                        && !(e.getCause() instanceof InterruptedException && Thread.currentThread().isInterrupted())) {
                     failure = e;
                     stop();
                 }
@@ -335,21 +367,31 @@ public final class StreamingDataLoader implements Iterable<MicroBatch>, AutoClos
         }
 
         private Fetched nextBatch() {
-            if (prefetchDepth == 0) {
-                // the rows are kept until read, so an interrupted read resumes with the same rows
-                if (heldRows == null) {
-                    heldRows = fetchRows(nextIndex);
-                    if (heldRows == null) {
-                        return END;
-                    }
+            if (heldRows == null && prefetchDepth == 0) {
+                BatchMeta rows = fetchRows(nextIndex);
+                if (rows == null) {
+                    return END;
                 }
-                Fetched f = read(nextIndex, heldRows);
+                heldRows = rows;
+                heldIndex = nextIndex++;
+            }
+            if (heldRows != null) {
+                // the rows are kept until read, so a failed or interrupted read resumes with the same rows
+                Fetched f = read(heldIndex, heldRows);
                 heldRows = null;
-                nextIndex++;
                 return f;
             }
             topUp();
-            Fetched f = awaitPrefetch(ahead.peekFirst());
+            Fetched f;
+            try {
+                f = awaitPrefetch(ahead.peekFirst());
+            } catch (UnreadRowsException e) {
+                // the prefetch thread fetched rows it could not read: hold them, the next call reads them first
+                ahead.pollFirst();
+                heldRows = e.rows();
+                heldIndex = e.batchIndex();
+                throw e;
+            }
             ahead.pollFirst();
             topUp();
             return f;
@@ -415,15 +457,56 @@ public final class StreamingDataLoader implements Iterable<MicroBatch>, AutoClos
         return meta;
     }
 
-    /** Reads the fields of {@code meta}. */
+    /**
+     * Reads the fields of {@code meta}, retrying a transient failure ({@link #transientFailure}) up to
+     * {@code readRetries} times with a doubling backoff.
+     *
+     * @throws UnreadRowsException naming {@code meta} when the read finally fails
+     * @throws ClosedException if the loader was closed meanwhile
+     * @throws TransferQueueException with the interrupt flag set if the thread was interrupted
+     */
     private Fetched read(int index, BatchMeta meta) {
         String what = "reading " + describe(index);
-        Batch data = await(call(() -> client.get(meta, readOptions)), callTimeout, what);
-        if (data.size() != meta.size()) {
-            throw new TransferQueueException(what + " returned " + data.size() + " rows for " + meta.size()
-                    + " handles");
+        Duration backoff = readRetryBackoff;
+        for (int attempt = 1; ; attempt++) {
+            RuntimeException failure;
+            try {
+                Batch data = await(call(() -> client.get(meta, readOptions)), callTimeout, what);
+                if (data.size() == meta.size()) {
+                    return new Fetched(index, meta, data);
+                }
+                failure = new TransferQueueException(what + " returned " + data.size() + " rows for " + meta.size()
+                        + " handles");
+            } catch (ClosedException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                if (e.getCause() instanceof InterruptedException && Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                failure = e;
+            }
+            if (attempt > readRetries || !transientFailure(failure)) {
+                throw new UnreadRowsException(what + " failed (" + attempt + (attempt == 1 ? " attempt" : " attempts")
+                        + ", last: " + failure.getMessage() + "); its " + meta.size() + " rows are consumed for the "
+                        + "task and held by the loader: hasNext() reads them again, UnreadRowsException.rows() names "
+                        + "them", meta, index, failure);
+            }
+            LOG.warn("{}: {} failed (attempt {} of {}), retrying in {}: {}", this, what, attempt, readRetries + 1,
+                    backoff, failure.toString());
+            pause(backoff, what);
+            backoff = backoff.compareTo(MAX_READ_RETRY_BACKOFF) < 0 ? backoff.multipliedBy(2) : backoff;
         }
-        return new Fetched(index, meta, data);
+    }
+
+    /** A failure that a later attempt of the same read may not see. */
+    private static boolean transientFailure(RuntimeException e) {
+        return e instanceof BackendUnavailableException || e instanceof DeadlineExceededException;
+    }
+
+    /** Waits {@code d} before retrying {@code what}; close wakes it ({@link ClosedException}). */
+    private void pause(Duration d, String what) {
+        await(call(() -> new CompletableFuture<Void>().completeOnTimeout(null, d.toNanos(), TimeUnit.NANOSECONDS)),
+                d.plus(callTimeout), "waiting to retry " + what);
     }
 
     private String describe(int index) {
@@ -529,6 +612,8 @@ public final class StreamingDataLoader implements Iterable<MicroBatch>, AutoClos
         private int prefetchDepth = 1;
         private Duration waitPerFetch = DEFAULT_WAIT_PER_FETCH;
         private Duration callTimeout = ClientOptions.TIMEOUT.defaultValue();
+        private int readRetries = DEFAULT_READ_RETRIES;
+        private Duration readRetryBackoff = DEFAULT_READ_RETRY_BACKOFF;
         private ReadOptions readOptions = ReadOptions.copy();
 
         private Builder() {
@@ -662,6 +747,33 @@ public final class StreamingDataLoader implements Iterable<MicroBatch>, AutoClos
                 throw new IllegalArgumentException("call timeout must be positive, got " + timeout);
             }
             this.callTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How many times a read of fetched rows that failed with {@link BackendUnavailableException} or
+         * {@link DeadlineExceededException} is tried again before the loader gives up with
+         * {@link UnreadRowsException} (default 3; 0 never retries). Other read failures are not retried.
+         */
+        public Builder readRetries(int retries) {
+            if (retries < 0) {
+                throw new IllegalArgumentException("read retries must be >= 0, got " + retries);
+            }
+            this.readRetries = retries;
+            return this;
+        }
+
+        /**
+         * The wait before the first retry of a read (default 100 ms, at most 1 h); it doubles for each further retry
+         * and stops doubling once it is 30 s or more.
+         */
+        public Builder readRetryBackoff(Duration backoff) {
+            requireNonNull(backoff, "backoff is null");
+            if (backoff.isNegative() || backoff.isZero() || backoff.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("read retry backoff must be positive and at most 1 h, got "
+                        + backoff);
+            }
+            this.readRetryBackoff = backoff;
             return this;
         }
 

@@ -2,6 +2,7 @@ package io.transferqueue.loader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.transferqueue.TransferQueue;
 import io.transferqueue.client.GetMetaRequest;
@@ -10,7 +11,9 @@ import io.transferqueue.data.Batch;
 import io.transferqueue.data.DenseColumn;
 import io.transferqueue.data.ObjectColumn;
 import io.transferqueue.data.Tensor;
+import io.transferqueue.error.BackendUnavailableException;
 import io.transferqueue.error.ClosedException;
+import io.transferqueue.error.DataNotFoundException;
 import io.transferqueue.error.InvalidRequestException;
 import io.transferqueue.meta.BatchMeta;
 import io.transferqueue.meta.RowHandle;
@@ -336,6 +339,112 @@ class StreamingDataLoaderTest {
         assertThat(client.outstanding()).isZero();
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void aReadThatFailsOnceIsRetriedAndEveryRowIsDeliveredExactlyOnce(int depth) {
+        put("p", 0, 4);
+        tq.sync().markComplete("p");
+        // the fetch of batch 0 marks rows 0 and 1 consumed; then storage is briefly unavailable for their read
+        client.failGets(1, () -> new BackendUnavailableException("injected: unit 1 timed out"));
+        List<MicroBatch> got = drain(loader("p").batchSize(2).prefetchDepth(depth).build());
+
+        assertThat(ids(got)).containsExactlyElementsOf(range(0, 4));
+        assertMetaMatchesData(got);
+        // two batches, one of them read twice: the retry ran
+        assertThat(client.gets()).isEqualTo(3);
+        assertThat(tq.sync().stats("p").consumedPerTask()).containsEntry("train", 4L);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void aReadThatKeepsFailingNamesTheHeldRowsAndTheLoaderDeliversThemOnceStorageIsBack(int depth) {
+        put("p", 0, 4);
+        tq.sync().markComplete("p");
+        client.failGets(Integer.MAX_VALUE, () -> new BackendUnavailableException("injected: unit 1 down"));
+        StreamingDataLoader l = loader("p").batchSize(2).prefetchDepth(depth).readRetries(2)
+                .readRetryBackoff(Duration.ofMillis(1)).build();
+        Iterator<MicroBatch> it = l.iterator();
+
+        Throwable failure = catchThrowable(it::hasNext);
+        assertThat(failure).isInstanceOf(UnreadRowsException.class)
+                .hasCauseInstanceOf(BackendUnavailableException.class).hasMessageContaining("3 attempts");
+        UnreadRowsException unread = (UnreadRowsException) failure;
+        assertThat(unread.code()).isEqualTo("BACKEND_UNAVAILABLE");
+        assertThat(unread.batchIndex()).isZero();
+        assertThat(unread.rows().handles()).containsExactly(handles.get(0L), handles.get(1L));
+        assertThat(client.gets()).isEqualTo(3);
+        // the rows are consumed for the task, and not lost: the error names them and they can be read
+        assertThat(tq.sync().stats("p").consumedPerTask()).containsEntry("train", 2L);
+        assertThat(ids(tq.sync().get(unread.rows()))).containsExactly(0L, 1L);
+
+        // the loader held them: once storage is back it delivers them first, then the rest, each row once
+        client.failGets(0, null);
+        List<MicroBatch> got = new ArrayList<>();
+        it.forEachRemaining(got::add);
+        l.close();
+        assertThat(ids(got)).containsExactlyElementsOf(range(0, 4));
+        assertThat(got).extracting(MicroBatch::batchIndex).containsExactly(0, 1);
+        assertMetaMatchesData(got);
+        assertThat(tq.sync().stats("p").consumedPerTask()).containsEntry("train", 4L);
+    }
+
+    @Test
+    void aTrainerThatCatchesUnreadRowsAndGoesOnGetsEveryRowOnceInOrderWhilePrefetching() {
+        put("p", 0, 16);
+        tq.sync().markComplete("p");
+        // without retries each failed read surfaces once, on the prefetch thread or on the held rows' re-read
+        client.failGets(3, () -> new BackendUnavailableException("injected: unit 1 down"));
+        List<MicroBatch> got = new ArrayList<>();
+        int failures = 0;
+        try (StreamingDataLoader l = loader("p").prefetchDepth(2).readRetries(0).build()) {
+            Iterator<MicroBatch> it = l.iterator();
+            while (true) {
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    got.add(it.next());
+                } catch (UnreadRowsException e) {
+                    failures++;
+                }
+            }
+        }
+        assertThat(failures).isEqualTo(3);
+        assertThat(ids(got)).containsExactlyElementsOf(range(0, 16));
+        assertThat(batchSizes(got)).containsExactly(4, 4, 4, 4);
+        assertMetaMatchesData(got);
+    }
+
+    @Test
+    void aReadFailureThatIsNotTransientIsNotRetriedButStillHoldsTheRows() {
+        put("p", 0, 4);
+        tq.sync().markComplete("p");
+        client.failGets(1, () -> new DataNotFoundException("injected: cell missing"));
+        StreamingDataLoader l = loader("p").batchSize(2).build();
+        Iterator<MicroBatch> it = l.iterator();
+
+        assertThatThrownBy(it::hasNext).isInstanceOf(UnreadRowsException.class)
+                .hasCauseInstanceOf(DataNotFoundException.class).hasMessageContaining("1 attempt,");
+        assertThat(client.gets()).isEqualTo(1);
+        List<MicroBatch> got = new ArrayList<>();
+        it.forEachRemaining(got::add);
+        l.close();
+        assertThat(ids(got)).containsExactlyElementsOf(range(0, 4));
+    }
+
+    @Test
+    void closeWakesAConsumerWaitingToRetryARead() throws Exception {
+        put("p", 0, 4);
+        client.failGets(Integer.MAX_VALUE, () -> new BackendUnavailableException("injected: unit 1 down"));
+        StreamingDataLoader l = loader("p").prefetchDepth(0).readRetryBackoff(Duration.ofHours(1)).build();
+        Future<Boolean> consumer = pool.submit(() -> l.iterator().hasNext());
+        client.await(() -> client.gets() >= 1, "the first read");
+        l.close();
+        assertThatThrownBy(() -> consumer.get(BOUND.toSeconds(), TimeUnit.SECONDS))
+                .hasCauseInstanceOf(ClosedException.class);
+        assertThat(client.gets()).isEqualTo(1);
+    }
+
     @Test
     void seqlenBalancedRanksSplitEachGlobalBatch() throws Exception {
         List<Map<String, ?>> tags = new ArrayList<>();
@@ -433,6 +542,9 @@ class StreamingDataLoaderTest {
         assertThatThrownBy(() -> b.prefetchDepth(-1)).hasMessageContaining("prefetch depth");
         assertThatThrownBy(() -> b.waitPerFetch(Duration.ZERO)).hasMessageContaining("wait per fetch");
         assertThatThrownBy(() -> b.callTimeout(Duration.ofSeconds(-1))).hasMessageContaining("call timeout");
+        assertThatThrownBy(() -> b.readRetries(-1)).hasMessageContaining("read retries must be >= 0, got -1");
+        assertThatThrownBy(() -> b.readRetryBackoff(Duration.ZERO)).hasMessageContaining("read retry backoff");
+        assertThatThrownBy(() -> b.readRetryBackoff(Duration.ofDays(1))).hasMessageContaining("at most 1 h");
         assertThatThrownBy(() -> b.fields(List.of())).hasMessageContaining("at least one field");
         assertThatThrownBy(() -> b.fields("a", "a")).hasMessageContaining("'a' is listed twice");
         assertThatThrownBy(() -> b.partition(" ")).hasMessageContaining("partition is blank");
