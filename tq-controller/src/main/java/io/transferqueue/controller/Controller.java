@@ -1103,7 +1103,8 @@ public final class Controller implements AutoCloseable {
     /**
      * Rows for KV keys about to be written: existing keys map to their rows; missing keys get new rows whose
      * keys stay invisible until the notify of a successful put binds them (a failed put leaves no orphan key;
-     * {@link #kvAbort} frees the rows). The meta describes the fields every row already has.
+     * {@link #kvAbort} frees the rows; a reserved row left CLEARING by a failed put no longer holds its key).
+     * The meta describes the fields every row already has.
      */
     public KvRows kvPrepare(String partition, List<String> keys) {
         checkDistinct(keys);
@@ -1116,6 +1117,12 @@ public final class Controller implements AutoCloseable {
             }
             List<String> fresh = new ArrayList<>();
             for (String k : keys) {
+                Integer pending = p.pendingKeys.get(k);
+                if (pending != null && p.slotOf(pending) >= 0 && p.isClearing(p.slotOf(pending))) {
+                    // a failed put whose cells could not be deleted left its reserved row CLEARING for a later
+                    // clear to finish; the key itself is free again
+                    p.pendingKeys.remove(k);
+                }
                 if (!p.keyToGi.containsKey(k) && !p.pendingKeys.containsKey(k)) {
                     fresh.add(k);
                 }
