@@ -12,8 +12,13 @@ import io.transferqueue.controller.ControllerApi;
 import io.transferqueue.controller.KvRows;
 import io.transferqueue.controller.ProduceNotice;
 import io.transferqueue.data.Batch;
+import io.transferqueue.data.ColumnKind;
 import io.transferqueue.data.ObjectValues;
 import io.transferqueue.error.InvalidRequestException;
+import io.transferqueue.error.PartitionNotFoundException;
+import io.transferqueue.error.RowClearingException;
+import io.transferqueue.error.SchemaConflictException;
+import io.transferqueue.error.StaleHandleException;
 import io.transferqueue.error.TransferQueueException;
 import io.transferqueue.meta.BatchMeta;
 import io.transferqueue.meta.FieldSchema;
@@ -25,13 +30,16 @@ import io.transferqueue.spi.ReadOptions;
 import io.transferqueue.spi.StorageManager;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +95,7 @@ final class QueueClient implements TransferQueueClient {
                 return CompletableFuture.completedFuture(BatchMeta.empty());
             }
             return controller.getMeta(GetMetaRequest.insert(partition, batch.size()))
-                    .thenCompose(rows -> write(batch, rows, normTags, TagMode.MERGE, null, true));
+                    .thenCompose(rows -> write(batch, rows, filled(rows.size(), true), normTags, TagMode.MERGE, null));
         });
     }
 
@@ -109,51 +117,196 @@ final class QueueClient implements TransferQueueClient {
                 throw new InvalidRequestException("batch has " + batch.size() + " rows, meta has " + meta.size());
             }
             List<Map<String, Object>> normTags = normalizeTags(tags, meta.size());
-            return write(batch, meta, normTags, mode == null ? TagMode.MERGE : mode, null, false);
+            return write(batch, meta, filled(meta.size(), false), normTags, mode == null ? TagMode.MERGE : mode, null);
         });
     }
 
     /**
-     * Stores {@code batch} for {@code rows}, then notifies. If storing or notifying fails, what was written is
-     * removed again: whole rows when they are fresh, otherwise only the cells of fields the rows did not have
-     * before (cells of existing fields may hold the new or the old value, as after any failed overwrite).
+     * Stores {@code batch} for {@code rows}, then notifies. Before a byte is written to rows that existed before
+     * this put, the field types are checked as the notify checks them (against the caller's meta when it
+     * describes every field and row, else by asking the controller), so a write the controller would refuse
+     * replaces no stored cell. If storing or notifying fails, the cells that did not exist before are deleted:
+     * every cell of created rows, and the fields an existing row did not hold (or every cell written, when the
+     * rows were cleared meanwhile). Cells an existing row held may then hold the new or the old value, as after
+     * any failed overwrite. Created rows are released at the controller even when the delete fails: they are
+     * left CLEARING, and a later clear of them or of their partition finishes the cleanup.
+     *
+     * @param created per row, true if the row was created for this put (it holds nothing this put did not write)
+     * @param keys KV keys of the rows (the put is a KV put), or null
      */
-    private CompletableFuture<BatchMeta> write(Batch batch, BatchMeta rows, List<Map<String, Object>> tags, TagMode mode,
-            List<String> keys, boolean freshRows) {
-        CompletableFuture<PutResult> stored = batch.fieldNames().isEmpty()
-                ? CompletableFuture.completedFuture(PutResult.of(Map.of()))
-                : storage.put(batch, rows, PutOptions.defaults());
-        return stored.thenCompose(result -> controller.notifyProduced(new ProduceNotice(rows, result.schema(),
-                        result.backendMeta(), tags, mode, keys)).thenApply(v -> result))
-                .<CompletableFuture<BatchMeta>>handle((result, error) -> {
-                    if (error == null) {
-                        return CompletableFuture.completedFuture(describe(rows, result, tags, mode));
-                    }
-                    Throwable failure = cause(error);
-                    List<String> added = new ArrayList<>(batch.fieldNames());
-                    added.removeAll(rows.fieldNames());
-                    // the controller never learned these fields, so name them: a key-value store deletes only the
-                    // cells it is told about
-                    CompletableFuture<Void> undo = removeCells(batch, rows, added);
-                    if (freshRows) {
-                        undo = undo.thenCompose(v -> clearSamples(rows));
-                    }
-                    return undo.<BatchMeta>handle((v, undoError) -> {
-                        if (undoError != null) {
-                            failure.addSuppressed(cause(undoError));
-                            LOG.warn("could not undo a failed put of {} rows: {}", rows.size(), cause(undoError).toString());
-                        }
-                        throw new CompletionException(failure);
-                    });
-                }).thenCompose(Function.identity());
+    private CompletableFuture<BatchMeta> write(Batch batch, BatchMeta rows, boolean[] created,
+            List<Map<String, Object>> tags, TagMode mode, List<String> keys) {
+        Map<String, FieldSchema> schema = schemaOf(batch);
+        CompletableFuture<Map<String, boolean[]>> checked;
+        try {
+            checked = heldBefore(rows, created, schema);
+        } catch (TransferQueueException e) {
+            checked = CompletableFuture.failedFuture(e);
+        }
+        return checked.<CompletableFuture<BatchMeta>>handle((held, checkError) -> {
+            if (checkError != null) {
+                // nothing was written; only rows created for this put need releasing
+                return undo(batch, rows, created, keys, null, false, cause(checkError));
+            }
+            AtomicBoolean stored = new AtomicBoolean();
+            CompletableFuture<PutResult> put = schema.isEmpty()
+                    ? CompletableFuture.completedFuture(PutResult.of(Map.of()))
+                    : storage.put(batch, rows, PutOptions.defaults());
+            return put.thenCompose(result -> {
+                stored.set(true);
+                return controller.notifyProduced(new ProduceNotice(rows, result.schema(), result.backendMeta(), tags,
+                        mode, keys)).thenApply(v -> result);
+            }).<CompletableFuture<BatchMeta>>handle((result, error) -> error == null
+                    ? CompletableFuture.completedFuture(describe(rows, result, tags, mode))
+                    : undo(batch, rows, created, keys, held, stored.get(), cause(error)))
+                    .thenCompose(Function.identity());
+        }).thenCompose(Function.identity());
     }
 
-    /** Deletes the cells of {@code fields} (columns of {@code batch}) for {@code rows}. */
-    private CompletableFuture<Void> removeCells(Batch batch, BatchMeta rows, List<String> fields) {
-        if (fields.isEmpty() || rows.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
+    /**
+     * Which rows held each field of {@code schema} before this put (created rows hold nothing), after checking
+     * the types as the notify will. The caller's meta answers when it describes every field and every existing
+     * row is ready (a ready row holds every field its meta describes, of the type the meta gives); otherwise the
+     * controller is asked, which also refuses rows that are stale or being cleared.
+     *
+     * @throws io.transferqueue.error.SchemaConflictException if the meta gives a field another type
+     */
+    private CompletableFuture<Map<String, boolean[]>> heldBefore(BatchMeta rows, boolean[] created,
+            Map<String, FieldSchema> schema) {
+        List<Integer> existing = new ArrayList<>();
+        for (int i = 0; i < created.length; i++) {
+            if (!created[i]) {
+                existing.add(i);
+            }
         }
-        return storage.clear(rows.selectFields(List.of()).withSchema(schemaOf(batch.select(fields)), false));
+        Map<String, boolean[]> held = new HashMap<>();
+        schema.keySet().forEach(f -> held.put(f, new boolean[rows.size()]));
+        if (existing.isEmpty() || schema.isEmpty()) {
+            return CompletableFuture.completedFuture(held);
+        }
+        boolean metaKnows = rows.schema().keySet().containsAll(schema.keySet());
+        for (int i : existing) {
+            metaKnows &= rows.isReady(i);
+        }
+        if (metaKnows) {
+            String partition = rows.partition(existing.get(0));
+            schema.forEach((f, incoming) -> checkType(partition, f, rows.schema(f), incoming));
+            held.values().forEach(h -> existing.forEach(i -> h[i] = true));
+            return CompletableFuture.completedFuture(held);
+        }
+        int[] positions = existing.stream().mapToInt(Integer::intValue).toArray();
+        return controller.checkProduce(rows.selectRows(positions), schema).thenApply(found -> {
+            found.forEach((f, h) -> {
+                boolean[] all = held.get(f);
+                if (all != null) {
+                    for (int k = 0; k < positions.length; k++) {
+                        all[positions[k]] = h[k];
+                    }
+                }
+            });
+            return held;
+        });
+    }
+
+    /** The controller's rule ({@code FieldState.checkCompatible}): kind (object or tensor), dtype and rank agree. */
+    private static void checkType(String partition, String field, FieldSchema existing, FieldSchema incoming) {
+        boolean obj = existing.kind() == ColumnKind.OBJECT;
+        if (obj != (incoming.kind() == ColumnKind.OBJECT)) {
+            throw new SchemaConflictException("field '" + field + "' of partition '" + partition + "' holds "
+                    + (obj ? "objects" : existing.dtype() + " tensors") + ", the new data is " + incoming
+                    + "; all batches of a field must agree; nothing was written");
+        }
+        if (!obj && existing.dtype() != incoming.dtype()) {
+            throw new SchemaConflictException("dtype mismatch for field '" + field + "' of partition '" + partition
+                    + "': existing " + existing.dtype() + ", incoming " + incoming.dtype()
+                    + "; all batches of a field must have the same dtype; nothing was written");
+        }
+        if (!obj && existing.rank() != incoming.rank()) {
+            throw new SchemaConflictException("rank mismatch for field '" + field + "' of partition '" + partition
+                    + "': existing rows have rank " + existing.rank() + ", incoming " + incoming.rank()
+                    + "; nothing was written");
+        }
+    }
+
+    /**
+     * Undoes a failed put and fails with {@code failure} (undo errors attached as suppressed).
+     *
+     * @param held which rows held each field before the put; null if nothing was written
+     * @param stored the storage put succeeded (the notify failed)
+     */
+    private CompletableFuture<BatchMeta> undo(Batch batch, BatchMeta rows, boolean[] created, List<String> keys,
+            Map<String, boolean[]> held, boolean stored, Throwable failure) {
+        // rows cleared while the put was in flight: no clear will name the cells that landed after it
+        boolean gone = stored && (failure instanceof RowClearingException || failure instanceof StaleHandleException
+                || failure instanceof PartitionNotFoundException);
+        CompletableFuture<Void> deleted = held == null ? CompletableFuture.completedFuture(null)
+                : removeCells(batch, rows, created, held, gone);
+        List<Integer> createdList = new ArrayList<>();
+        for (int i = 0; i < created.length; i++) {
+            if (created[i]) {
+                createdList.add(i);
+            }
+        }
+        BatchMeta createdRows = rows.selectRows(createdList.stream().mapToInt(Integer::intValue).toArray());
+        return deleted.<CompletableFuture<BatchMeta>>handle((v, deleteError) -> {
+            CompletableFuture<Void> released;
+            try {
+                if (createdRows.isEmpty()) {
+                    released = CompletableFuture.completedFuture(null);
+                } else if (keys == null) {
+                    // begin the clear whatever happened above: rows left CLEARING never block a complete partition
+                    released = clearSamples(createdRows);
+                } else if (deleteError == null) {
+                    released = controller.kvAbort(createdRows);
+                } else {
+                    // cells may remain: leave the rows CLEARING so clearing the partition deletes them
+                    released = controller.beginClear(createdRows).thenApply(m -> null);
+                }
+            } catch (RuntimeException e) {
+                released = CompletableFuture.failedFuture(e);
+            }
+            return released.<BatchMeta>handle((w, releaseError) -> {
+                for (Throwable t : new Throwable[] {deleteError, releaseError}) {
+                    if (t != null && cause(t) != failure) {
+                        failure.addSuppressed(cause(t));
+                        LOG.warn("could not fully undo a failed put of {} rows: {}", rows.size(), cause(t).toString());
+                    }
+                }
+                throw new CompletionException(failure);
+            });
+        }).thenCompose(Function.identity());
+    }
+
+    /**
+     * Deletes the cells this put wrote that did not exist before: those of fields a row did not hold (all of a
+     * created row's), or every cell written when {@code all}. The controller may never have learned these
+     * fields, so they are named: a key-value store deletes only the cells it is told about.
+     */
+    private CompletableFuture<Void> removeCells(Batch batch, BatchMeta rows, boolean[] created,
+            Map<String, boolean[]> held, boolean all) {
+        Map<Set<String>, List<Integer>> rowsByFields = new LinkedHashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            Set<String> fields = new TreeSet<>();
+            for (String f : batch.fieldNames()) {
+                if (all || created[i] || !held.get(f)[i]) {
+                    fields.add(f);
+                }
+            }
+            if (!fields.isEmpty()) {
+                rowsByFields.computeIfAbsent(fields, k -> new ArrayList<>()).add(i);
+            }
+        }
+        List<CompletableFuture<Void>> deletes = new ArrayList<>();
+        rowsByFields.forEach((fields, positions) -> {
+            int[] p = positions.stream().mapToInt(Integer::intValue).toArray();
+            try {
+                deletes.add(storage.clear(rows.selectRows(p).selectFields(List.of())
+                        .withSchema(schemaOf(batch.rows(p).select(fields)), false)));
+            } catch (RuntimeException e) {
+                deletes.add(CompletableFuture.failedFuture(e));
+            }
+        });
+        return CompletableFuture.allOf(deletes.toArray(new CompletableFuture<?>[0]));
     }
 
     private static BatchMeta describe(BatchMeta rows, PutResult result, List<Map<String, Object>> tags, TagMode mode) {
@@ -294,36 +447,22 @@ final class QueueClient implements TransferQueueClient {
             }
             List<Map<String, Object>> normTags = normalizeTags(tags, keys.size());
             Batch data = hasFields ? fields : Batch.ofSize(keys.size());
-            return controller.kvPrepare(partition, keys).thenCompose(rows -> write(data, rows.meta(), normTags,
-                    TagMode.MERGE, keys, false)
-                    .<CompletableFuture<KvBatchMeta>>handle((written, error) -> {
-                        if (error == null) {
-                            return CompletableFuture.completedFuture(kvMeta(partition, keys, rows, written));
-                        }
-                        int[] created = createdPositions(rows);
-                        BatchMeta createdRows = rows.meta().selectRows(created);
-                        CompletableFuture<Void> abort = created.length == 0 ? CompletableFuture.completedFuture(null)
-                                : removeCells(data.rows(created), createdRows, new ArrayList<>(data.fieldNames()))
-                                        .thenCompose(v -> controller.kvAbort(createdRows));
-                        return abort.<KvBatchMeta>handle((v, abortError) -> {
-                            Throwable failure = cause(error);
-                            if (abortError != null) {
-                                failure.addSuppressed(cause(abortError));
-                            }
-                            throw new CompletionException(failure);
-                        });
-                    }).thenCompose(Function.identity()));
+            return controller.kvPrepare(partition, keys).thenCompose(rows -> {
+                // kvPrepare describes the fields every row holds: mark the existing rows ready to say so
+                boolean[] existing = new boolean[rows.created().length];
+                for (int i = 0; i < existing.length; i++) {
+                    existing[i] = !rows.created()[i];
+                }
+                return write(data, rows.meta().withReady(existing), rows.created(), normTags, TagMode.MERGE, keys)
+                        .thenApply(written -> kvMeta(partition, keys, rows, written));
+            });
         });
     }
 
-    private static int[] createdPositions(KvRows rows) {
-        List<Integer> positions = new ArrayList<>();
-        for (int i = 0; i < rows.created().length; i++) {
-            if (rows.created()[i]) {
-                positions.add(i);
-            }
-        }
-        return positions.stream().mapToInt(Integer::intValue).toArray();
+    private static boolean[] filled(int n, boolean value) {
+        boolean[] b = new boolean[n];
+        java.util.Arrays.fill(b, value);
+        return b;
     }
 
     private static KvBatchMeta kvMeta(String partition, List<String> keys, KvRows before, BatchMeta written) {

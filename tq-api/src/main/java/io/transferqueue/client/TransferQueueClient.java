@@ -36,6 +36,10 @@ public interface TransferQueueClient {
 
     /**
      * Writes fields of existing rows (row i of the batch is row i of {@code meta}); tags are left alone.
+     * A field whose kind, dtype or rank contradicts the partition's fails with
+     * {@link io.transferqueue.error.SchemaConflictException} before anything is written. If the put fails
+     * otherwise, the cells of fields a row did not have are removed again; cells it had may hold the new or
+     * the old value.
      *
      * @return {@code meta} with the new fields added and every row ready
      */
@@ -90,7 +94,9 @@ public interface TransferQueueClient {
 
     /**
      * Writes several keys: row i of {@code fields} (may be null) and {@code tags.get(i)} (may be null) belong to
-     * {@code keys.get(i)}. Existing keys get the new fields added (or overwritten).
+     * {@code keys.get(i)}. Existing keys get the new fields added (or overwritten). A failed put leaves no new
+     * key behind and removes only cells that did not exist before; a field of another type than the partition's
+     * fails with {@link io.transferqueue.error.SchemaConflictException} before anything is written.
      *
      * @return the keys, their tags, and the fields they all have now
      */

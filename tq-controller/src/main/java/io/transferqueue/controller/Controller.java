@@ -619,6 +619,58 @@ public final class Controller implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks, changing nothing, what {@link #notifyProduced} would check for cells of {@code schema} in
+     * {@code rows}: partitions exist, handles are current, no row is being cleared, and each field's kind,
+     * dtype and rank agree with the partition's. A client calls it before overwriting stored cells, so a
+     * write the notify would refuse never replaces acknowledged bytes. Only kind, dtype and rank of
+     * {@code schema} are read.
+     *
+     * @return field of {@code schema} → per row of {@code rows}, true if the row holds a produced cell of
+     *     it (the cells a failed write must leave alone)
+     * @throws PartitionNotFoundException if a row's partition does not exist
+     * @throws StaleHandleException if a handle's generation is not the row's
+     * @throws RowClearingException if a row is being cleared or was cleared
+     * @throws io.transferqueue.error.SchemaConflictException if a dtype, kind or rank contradicts the field
+     */
+    public Map<String, boolean[]> checkProduce(BatchMeta rows, Map<String, FieldSchema> schema) {
+        requireNonNull(rows, "rows is null");
+        requireNonNull(schema, "schema is null");
+        Map<String, boolean[]> held = new HashMap<>();
+        schema.keySet().forEach(f -> held.put(f, new boolean[rows.size()]));
+        Map<String, List<Integer>> byPartition = groupByPartition(rows);
+        List<Holder> locked = lockAll(byPartition.keySet(), false);
+        try {
+            Map<String, Holder> byName = new HashMap<>();
+            for (Holder h : locked) {
+                byName.put(h.name, h);
+            }
+            for (Map.Entry<String, List<Integer>> e : byPartition.entrySet()) {
+                Holder h = byName.get(e.getKey());
+                if (h == null || h.partition == null) {
+                    throw new PartitionNotFoundException("partition '" + e.getKey() + "' does not exist (it was never "
+                            + "created or was cleared)");
+                }
+                Partition p = h.partition;
+                List<Integer> positions = e.getValue();
+                int[] slots = resolveLive(p, rows, positions, true);
+                schema.forEach((f, s) -> {
+                    FieldState fs = p.field(f);
+                    if (fs != null) {
+                        fs.checkCompatible(p.name, s);
+                        boolean[] has = held.get(f);
+                        for (int k = 0; k < slots.length; k++) {
+                            has[positions.get(k)] = Bits.get(fs.produced, slots[k]);
+                        }
+                    }
+                });
+            }
+            return held;
+        } finally {
+            unlockAll(locked);
+        }
+    }
+
     private int[] validateForProduce(Partition p, BatchMeta rows, List<Integer> positions, ProduceNotice n) {
         int[] slots = resolveLive(p, rows, positions, true);
         n.schema().forEach((f, s) -> {
@@ -1051,7 +1103,8 @@ public final class Controller implements AutoCloseable {
     /**
      * Rows for KV keys about to be written: existing keys map to their rows; missing keys get new rows whose
      * keys stay invisible until the notify of a successful put binds them (a failed put leaves no orphan key;
-     * {@link #kvAbort} frees the rows). The meta describes the fields every row already has.
+     * {@link #kvAbort} frees the rows; a reserved row left CLEARING by a failed put no longer holds its key).
+     * The meta describes the fields every row already has.
      */
     public KvRows kvPrepare(String partition, List<String> keys) {
         checkDistinct(keys);
@@ -1064,6 +1117,12 @@ public final class Controller implements AutoCloseable {
             }
             List<String> fresh = new ArrayList<>();
             for (String k : keys) {
+                Integer pending = p.pendingKeys.get(k);
+                if (pending != null && p.slotOf(pending) >= 0 && p.isClearing(p.slotOf(pending))) {
+                    // a failed put whose cells could not be deleted left its reserved row CLEARING for a later
+                    // clear to finish; the key itself is free again
+                    p.pendingKeys.remove(k);
+                }
                 if (!p.keyToGi.containsKey(k) && !p.pendingKeys.containsKey(k)) {
                     fresh.add(k);
                 }

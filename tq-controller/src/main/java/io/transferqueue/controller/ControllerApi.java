@@ -3,6 +3,7 @@ package io.transferqueue.controller;
 import io.transferqueue.client.GetMetaRequest;
 import io.transferqueue.client.PartitionStats;
 import io.transferqueue.meta.BatchMeta;
+import io.transferqueue.meta.FieldSchema;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +18,9 @@ public interface ControllerApi extends AutoCloseable {
     CompletableFuture<BatchMeta> getMeta(GetMetaRequest request);
 
     CompletableFuture<Void> notifyProduced(ProduceNotice notice);
+
+    /** See {@link Controller#checkProduce}: what a notify would refuse, before any byte is written. */
+    CompletableFuture<Map<String, boolean[]>> checkProduce(BatchMeta rows, Map<String, FieldSchema> schema);
 
     CompletableFuture<BatchMeta> beginClear(BatchMeta rows);
 

@@ -7,6 +7,7 @@ import io.transferqueue.client.PartitionStats;
 import io.transferqueue.error.InvalidRequestException;
 import io.transferqueue.error.TransferQueueException;
 import io.transferqueue.meta.BatchMeta;
+import io.transferqueue.meta.FieldSchema;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -58,6 +59,11 @@ public final class LocalControllerApi implements ControllerApi {
     @Override
     public CompletableFuture<Void> notifyProduced(ProduceNotice notice) {
         return run(() -> controller.notifyProduced(notice));
+    }
+
+    @Override
+    public CompletableFuture<Map<String, boolean[]>> checkProduce(BatchMeta rows, Map<String, FieldSchema> schema) {
+        return call(() -> controller.checkProduce(rows, schema));
     }
 
     @Override

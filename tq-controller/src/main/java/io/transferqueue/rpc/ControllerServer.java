@@ -7,6 +7,7 @@ import io.transferqueue.config.TqConfig;
 import io.transferqueue.controller.Controller;
 import io.transferqueue.error.BackendUnavailableException;
 import io.transferqueue.error.InvalidRequestException;
+import io.transferqueue.meta.BatchMeta;
 import io.transferqueue.transport.Endpoints;
 import io.transferqueue.transport.Protocol;
 import io.transferqueue.transport.RpcOptions;
@@ -96,6 +97,10 @@ public final class ControllerServer implements AutoCloseable {
             case Protocol.NOTIFY:
                 controller.notifyProduced(RpcCodecs.notice(b));
                 return done(req, Map.of());
+            case Protocol.CHECK_PRODUCE: {
+                BatchMeta rows = RpcCodecs.meta(b, "rows");
+                return done(req, RpcCodecs.held(controller.checkProduce(rows, RpcCodecs.schemaTypes(b))));
+            }
             case Protocol.BEGIN_CLEAR:
                 return done(req, Map.of("meta", RpcCodecs.meta(controller.beginClear(RpcCodecs.meta(b, "rows")))));
             case Protocol.FINISH_CLEAR:

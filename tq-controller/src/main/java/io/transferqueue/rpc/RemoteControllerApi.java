@@ -8,6 +8,7 @@ import io.transferqueue.controller.ControllerApi;
 import io.transferqueue.controller.KvRows;
 import io.transferqueue.controller.ProduceNotice;
 import io.transferqueue.meta.BatchMeta;
+import io.transferqueue.meta.FieldSchema;
 import io.transferqueue.transport.Protocol;
 import io.transferqueue.transport.RpcClient;
 import io.transferqueue.wire.Envelope;
@@ -95,6 +96,12 @@ public final class RemoteControllerApi implements ControllerApi {
     @Override
     public CompletableFuture<Void> notifyProduced(ProduceNotice notice) {
         return call(Protocol.NOTIFY, RpcCodecs.notice(notice), b -> null);
+    }
+
+    @Override
+    public CompletableFuture<Map<String, boolean[]>> checkProduce(BatchMeta rows, Map<String, FieldSchema> schema) {
+        return call(Protocol.CHECK_PRODUCE, RpcCodecs.checkProduce(rows, schema),
+                b -> RpcCodecs.held(b, rows.size()));
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.transferqueue.client.GetMetaRequest;
 import io.transferqueue.client.PartitionStats;
 import io.transferqueue.controller.KvRows;
 import io.transferqueue.controller.ProduceNotice;
+import io.transferqueue.data.ColumnKind;
 import io.transferqueue.error.WireFormatException;
 import io.transferqueue.meta.BatchMeta;
 import io.transferqueue.meta.FieldSchema;
@@ -132,6 +133,51 @@ final class RpcCodecs {
         } catch (IllegalArgumentException e) {
             throw new WireFormatException("bad notice: " + e.getMessage());
         }
+    }
+
+    /** A check before a write: the rows and, per field, only kind, dtype and rank (no per-row shapes). */
+    static Map<String, Object> checkProduce(BatchMeta rows, Map<String, FieldSchema> schema) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rows", meta(rows));
+        Map<String, Object> types = new LinkedHashMap<>();
+        schema.forEach((f, s) -> types.put(f, SchemaCodec.encode(s.kind() == ColumnKind.JAGGED
+                ? FieldSchema.jaggedFlat(s.dtype(), s.rank(), new int[0]) : s)));
+        m.put("schema", types);
+        return m;
+    }
+
+    static Map<String, FieldSchema> schemaTypes(Map<String, Object> m) {
+        Map<String, FieldSchema> schema = new LinkedHashMap<>();
+        Envelope.getMap(m, "schema").forEach((f, s) -> schema.put(f, SchemaCodec.decode(Envelope.asMap(s,
+                "schema of '" + f + "'"), 0)));
+        return schema;
+    }
+
+    static Map<String, Object> held(Map<String, boolean[]> held) {
+        Map<String, Object> flags = new LinkedHashMap<>();
+        held.forEach((f, h) -> {
+            byte[] b = new byte[h.length];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (byte) (h[i] ? 1 : 0);
+            }
+            flags.put(f, b);
+        });
+        return Map.of("held", flags);
+    }
+
+    static Map<String, boolean[]> held(Map<String, Object> m, int rows) {
+        Map<String, boolean[]> out = new LinkedHashMap<>();
+        Envelope.getMap(m, "held").forEach((f, v) -> {
+            if (!(v instanceof byte[] b) || b.length != rows) {
+                throw new WireFormatException("held flags of '" + f + "' are not " + rows + " bytes");
+            }
+            boolean[] h = new boolean[rows];
+            for (int i = 0; i < rows; i++) {
+                h[i] = b[i] != 0;
+            }
+            out.put(f, h);
+        });
+        return out;
     }
 
     static Map<String, Object> kvRows(KvRows r) {

@@ -97,6 +97,23 @@ class RemoteControllerTest {
     }
 
     @Test
+    void aRewriteTheControllerRefusesIsCheckedOverTheWireBeforeAnyByteIsWritten() {
+        try (ControllerServer server = server("tcp://127.0.0.1:0"); TransferQueue c = client(server.endpoint())) {
+            Batch data = batch(2, 1);
+            c.sync().put("p", data);
+            // the meta describes only uid: the client asks the controller what x is before writing
+            BatchMeta onlyUid = c.sync().getMeta(GetMetaRequest.forceFetch("p", List.of("uid")));
+            assertThat(onlyUid.hasField("x")).isFalse();
+            Batch jaggedInts = Batch.builder().jagged("x", List.of(Tensor.of(new int[] {1}, 1),
+                    Tensor.of(new int[] {2, 3}, 2))).build();
+            assertThatThrownBy(() -> c.sync().put(jaggedInts, onlyUid)).isInstanceOf(SchemaConflictException.class)
+                    .hasMessageContaining("dtype mismatch for field 'x'");
+            BatchMeta all = c.sync().getMeta(GetMetaRequest.forceFetch("p", List.of("x", "uid")));
+            assertThat(c.sync().get(all)).isEqualTo(data);
+        }
+    }
+
+    @Test
     void oversizedRequestsFromTheWireGetTypedErrorsAndTheServerKeepsAnswering() throws Exception {
         TqConfig cfg = TqConfig.defaults().with(RpcOptions.TIMEOUT, Duration.ofSeconds(5));
         try (ControllerServer server = server("tcp://127.0.0.1:0"); TransferQueue c = client(server.endpoint());

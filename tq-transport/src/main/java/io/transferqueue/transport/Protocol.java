@@ -43,6 +43,8 @@ public final class Protocol {
     public static final int KV_LIST = 16;
     public static final int GET_CONFIG = 17;
     public static final int REGISTER_UNIT = 18;
+    /** Checks rows and field types as a notify would, changing nothing (before a write replaces cells). */
+    public static final int CHECK_PRODUCE = 20;
 
     // storage-unit protocol
     public static final int UNIT_PUT = 32;
@@ -75,6 +77,7 @@ public final class Protocol {
             case KV_LIST: return "KV_LIST";
             case GET_CONFIG: return "GET_CONFIG";
             case REGISTER_UNIT: return "REGISTER_UNIT";
+            case CHECK_PRODUCE: return "CHECK_PRODUCE";
             case UNIT_PUT: return "UNIT_PUT";
             case UNIT_GET: return "UNIT_GET";
             case UNIT_CLEAR: return "UNIT_CLEAR";
