@@ -21,7 +21,9 @@ public interface Sampler {
      * @return the rows for this caller and the rows to mark consumed; empty if there are not enough rows yet
      *     (the request then waits or returns empty)
      * @throws IllegalArgumentException for parameters that can never work (reported to the caller as
-     *     {@link io.transferqueue.error.InvalidRequestException}; the controller keeps serving)
+     *     {@link io.transferqueue.error.InvalidRequestException}; the controller keeps serving). Any other
+     *     exception is taken as a bug in the sampler: it fails only the request being sampled, also with
+     *     {@code InvalidRequestException} naming the sampler, and marks nothing consumed
      */
     SampleResult sample(SamplingContext context, ReadyRows ready, int batchSize, SamplingParams params);
 

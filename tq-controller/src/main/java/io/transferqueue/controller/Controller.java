@@ -236,8 +236,10 @@ public final class Controller implements AutoCloseable {
      * </ul>
      *
      * @return a future that fails with {@link InvalidRequestException} for a malformed request (unknown
-     *     sampler, missing task, fields, bad sampling parameters), {@link StaleHandleException} if a cached
-     *     sampler result refers to cleared rows
+     *     sampler, missing task, fields, bad sampling parameters) or a sampler that throws (a plugin bug: only
+     *     that request fails, nothing is marked consumed, and a parked fetch it breaks never fails the notify
+     *     that tried to serve it), {@link StaleHandleException} if a cached sampler result refers to cleared
+     *     rows
      */
     public CompletableFuture<BatchMeta> getMeta(GetMetaRequest request) {
         try {
@@ -432,8 +434,13 @@ public final class Controller implements AutoCloseable {
         try {
             result = sampler(r.sampler()).sample(new SamplingContext(p.name, task, p.isComplete()), view,
                     r.batchSize(), r.sampling());
+        } catch (TransferQueueException e) {
+            throw e;
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new InvalidRequestException("sampler '" + samplerName(r.sampler()) + "': " + e.getMessage(), e);
+        } catch (RuntimeException | LinkageError e) {
+            // a sampler is plugin code: its bug fails this request only, before anything was marked
+            throw samplerFailed(r.sampler(), "failed", e);
         }
         p.scanHint.put(task, view.lowWater());
         if (result != null && result.emptyShare()) {
@@ -545,8 +552,21 @@ public final class Controller implements AutoCloseable {
                 it.remove();
                 w.timeout.cancel(false);
                 done.add(new Completion(w.future, null, e));
+            } catch (RuntimeException e) {
+                // whatever goes wrong serving one waiter fails that waiter only: the notify (or fetch) that
+                // called us has already changed state and must not fail after the fact
+                it.remove();
+                w.timeout.cancel(false);
+                done.add(new Completion(w.future, null, new TransferQueueException("serving a waiting fetch of "
+                        + "partition '" + h.name + "' failed: " + e, e)));
             }
         }
+    }
+
+    private InvalidRequestException samplerFailed(String requested, String what, Throwable e) {
+        return new InvalidRequestException("sampler '" + samplerName(requested) + "' " + what + " with " + e
+                + "; this is a bug in the sampler plugin, not in the request (choose another sampler or fix the "
+                + "plugin)", e);
     }
 
     private String samplerName(String requested) {
@@ -565,7 +585,14 @@ public final class Controller implements AutoCloseable {
         } catch (ConfigException e) {
             throw new InvalidRequestException(e.getMessage(), e);
         }
-        return samplers.computeIfAbsent(name, k -> f.create(config));
+        try {
+            return samplers.computeIfAbsent(name, k -> requireNonNull(f.create(config),
+                    "factory returned no sampler"));
+        } catch (TransferQueueException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            throw samplerFailed(requested, "could not be created", e);
+        }
     }
 
     // ------------------------------------------------------------------ production
