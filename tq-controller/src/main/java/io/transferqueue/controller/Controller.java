@@ -1168,6 +1168,20 @@ public final class Controller implements AutoCloseable {
      */
     public KvRows kvLookup(String partition, List<String> keys, List<String> fields, boolean commonOnly,
             boolean skipMissing) {
+        return lookup(partition, keys, fields, commonOnly, skipMissing, false);
+    }
+
+    /**
+     * Rows of existing keys, to be cleared with {@link #clearSamples}: keys that do not exist are left out
+     * (listed in {@link KvRows#missing()}), no fields are described, and rows already being cleared are
+     * included, so a clear whose storage deletion failed is completed by clearing the keys again.
+     */
+    public KvRows kvClearRows(String partition, List<String> keys) {
+        return lookup(partition, keys, List.of(), true, true, true);
+    }
+
+    private KvRows lookup(String partition, List<String> keys, List<String> fields, boolean commonOnly,
+            boolean skipMissing, boolean withClearing) {
         checkDistinct(keys);
         fields = fields == null ? null : distinctFields(fields);
         Holder h = lock(partition, false);
@@ -1212,7 +1226,7 @@ public final class Controller implements AutoCloseable {
                 }
             }
             for (int s : slots) {
-                if (p.isClearing(s)) {
+                if (!withClearing && p.isClearing(s)) {
                     throw new RowClearingException("key '" + p.key(s) + "' of partition '" + partition
                             + "' is being cleared");
                 }
