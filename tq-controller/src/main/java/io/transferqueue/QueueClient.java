@@ -496,8 +496,7 @@ final class QueueClient implements TransferQueueClient {
             if (keys.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
             }
-            return controller.kvLookup(partition, keys, List.of(), true, true)
-                    .thenCompose(rows -> clearSamples(rows.meta()));
+            return controller.kvClearRows(partition, keys).thenCompose(rows -> clearSamples(rows.meta()));
         });
     }
 

@@ -112,7 +112,11 @@ public interface TransferQueueClient {
     /** Visible keys of a partition with their tags, in insertion order. */
     CompletableFuture<Map<String, Map<String, Object>>> kvList(String partition);
 
-    /** Clears keys (unknown keys are ignored). */
+    /**
+     * Clears keys (unknown keys are ignored), like {@link #clearSamples} on their rows. If storage fails to
+     * delete, the future fails and the keys stay being cleared (reads and writes of them fail with
+     * {@link io.transferqueue.error.RowClearingException}); clearing them again completes the clear.
+     */
     CompletableFuture<Void> kvClear(String partition, List<String> keys);
 
     /** A blocking view of this client. */

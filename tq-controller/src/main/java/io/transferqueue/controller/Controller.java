@@ -56,7 +56,9 @@ import java.util.function.Function;
  * parked and completed by the notify (or fetch, reset, completion mark) that makes enough rows ready; waiters
  * are served first-in first-out. Futures of parked fetches complete on the controller's completion threads
  * ({@link ControllerOptions#COMPLETION_THREADS}), never on the producer's thread, so a slow consumer can never
- * delay a producer.
+ * delay a producer. A fetch cancelled between being served and its future completing gives its rows back to
+ * its task (unless its sampler shares them with other callers, {@link Sampler#sharesResults}): a cancelled fetch
+ * consumes nothing.
  *
  * <p><b>Errors.</b> Every operation answers with a result or a typed {@link TransferQueueException}; a bad
  * request changes nothing and the controller keeps serving everyone else.
@@ -135,6 +137,8 @@ public final class Controller implements AutoCloseable {
         final GetMetaRequest request;
         final CompletableFuture<BatchMeta> future;
         ScheduledFuture<?> timeout;
+        /** Set when a serve marked rows consumed that must be given back if the future cannot be completed. */
+        GiveBack served;
 
         Waiter(GetMetaRequest request, CompletableFuture<BatchMeta> future) {
             this.request = request;
@@ -142,8 +146,22 @@ public final class Controller implements AutoCloseable {
         }
     }
 
-    /** A completion to run after locks are released. */
-    private record Completion(CompletableFuture<BatchMeta> future, BatchMeta value, Throwable error) {
+    /**
+     * A completion to run after locks are released; {@code giveBack}, if not null, undoes the consumption of
+     * the rows in {@code value} when they cannot be delivered (the future was cancelled first).
+     */
+    private record Completion(CompletableFuture<BatchMeta> future, BatchMeta value, Throwable error,
+            GiveBack giveBack) {
+        Completion(CompletableFuture<BatchMeta> future, BatchMeta value, Throwable error) {
+            this(future, value, error, null);
+        }
+    }
+
+    /**
+     * Rows a serve newly marked consumed for {@code task}. Row ids are never reused within a partition object,
+     * so (partition, row id) names exactly the rows served, whatever was cleared or reused since.
+     */
+    private record GiveBack(Partition partition, String task, long[] rowIds, long resets) {
     }
 
     private Holder lock(String name, boolean create) {
@@ -196,19 +214,61 @@ public final class Controller implements AutoCloseable {
     private void dispatch(List<Completion> done) {
         for (Completion c : done) {
             if (c.future.isDone()) {
+                giveBack(c.giveBack);
                 continue;
             }
             try {
                 completions.execute(() -> {
-                    if (c.error != null) {
-                        c.future.completeExceptionally(c.error);
-                    } else {
-                        c.future.complete(c.value);
+                    boolean delivered = c.error != null ? c.future.completeExceptionally(c.error)
+                            : c.future.complete(c.value);
+                    if (!delivered) {
+                        // cancelled between the serve and now: the fetch consumes nothing
+                        giveBack(c.giveBack);
                     }
                 });
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 c.future.completeExceptionally(new ClosedException("controller closed"));
             }
+        }
+    }
+
+    /**
+     * Offers the rows of a served fetch that was cancelled before it got them to its task again, and serves
+     * waiters that can use them. Rows cleared since, and every row after the partition was dropped or the
+     * task's consumption reset, are left alone.
+     */
+    private void giveBack(GiveBack g) {
+        if (g == null) {
+            return;
+        }
+        Holder h;
+        try {
+            h = lock(g.partition.name, false);
+        } catch (ClosedException e) {
+            return;
+        }
+        if (h == null) {
+            return;
+        }
+        List<Completion> done = new ArrayList<>();
+        try {
+            Partition p = h.partition;
+            if (p != g.partition || p.consumptionResets != g.resets) {
+                return;
+            }
+            boolean any = false;
+            for (long id : g.rowIds) {
+                int s = p.slotOfRowId(id);
+                if (s >= 0 && p.unmarkConsumed(g.task, s)) {
+                    any = true;
+                }
+            }
+            if (any) {
+                serveWaiters(h, done);
+            }
+        } finally {
+            unlock(h);
+            dispatch(done);
         }
     }
 
@@ -236,8 +296,10 @@ public final class Controller implements AutoCloseable {
      * </ul>
      *
      * @return a future that fails with {@link InvalidRequestException} for a malformed request (unknown
-     *     sampler, missing task, fields, bad sampling parameters), {@link StaleHandleException} if a cached
-     *     sampler result refers to cleared rows
+     *     sampler, missing task, fields, bad sampling parameters) or a sampler that throws (a plugin bug: only
+     *     that request fails, nothing is marked consumed, and a parked fetch it breaks never fails the notify
+     *     that tried to serve it), {@link StaleHandleException} if a cached sampler result refers to cleared
+     *     rows
      */
     public CompletableFuture<BatchMeta> getMeta(GetMetaRequest request) {
         try {
@@ -353,7 +415,7 @@ public final class Controller implements AutoCloseable {
         Holder h = lock(r.partition(), true);
         List<Completion> done = new ArrayList<>();
         try {
-            BatchMeta m = attemptFetch(h, r);
+            BatchMeta m = attemptFetch(h, r, null);
             if (m != null) {
                 if (!m.isEmpty()) {
                     serveWaiters(h, done);
@@ -374,7 +436,8 @@ public final class Controller implements AutoCloseable {
                 throw new ClosedException("controller is closed");
             }
             h.waiters.addLast(w);
-            // a cancelled fetch leaves the queue at once and can never consume rows
+            // a cancelled fetch leaves the queue at once; if a notify served it just before, the completion
+            // finds the future cancelled and gives the rows back (dispatch), so it consumes nothing either way
             f.whenComplete((v, t) -> {
                 if (f.isCancelled()) {
                     w.timeout.cancel(false);
@@ -411,9 +474,10 @@ public final class Controller implements AutoCloseable {
 
     /**
      * Tries to serve a fetch now. Returns the rows, an empty "exhausted" meta, or null if the request must
-     * wait. Called with the holder locked.
+     * wait. Called with the holder locked. For a parked fetch ({@code w} not null) that gets rows, records in
+     * {@code w.served} the rows it newly consumed, unless its sampler hands the same rows to other callers.
      */
-    private BatchMeta attemptFetch(Holder h, GetMetaRequest r) {
+    private BatchMeta attemptFetch(Holder h, GetMetaRequest r, Waiter w) {
         Partition p = h.partition;
         if (p == null) {
             return null;
@@ -432,8 +496,13 @@ public final class Controller implements AutoCloseable {
         try {
             result = sampler(r.sampler()).sample(new SamplingContext(p.name, task, p.isComplete()), view,
                     r.batchSize(), r.sampling());
+        } catch (TransferQueueException e) {
+            throw e;
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new InvalidRequestException("sampler '" + samplerName(r.sampler()) + "': " + e.getMessage(), e);
+        } catch (RuntimeException | LinkageError e) {
+            // a sampler is plugin code: its bug fails this request only, before anything was marked
+            throw samplerFailed(r.sampler(), "failed", e);
         }
         p.scanHint.put(task, view.lowWater());
         if (result != null && result.emptyShare()) {
@@ -454,18 +523,34 @@ public final class Controller implements AutoCloseable {
                         + "after every rank of a data-parallel group fetched them");
             }
         }
-        markConsumed(p, task, result.consumed());
+        long[] newly = markConsumed(p, task, result.consumed());
+        if (w != null && newly.length > 0 && !sharesResults(r)) {
+            w.served = new GiveBack(p, task, newly, p.consumptionResets);
+        }
         boolean[] ready = new boolean[n];
         Arrays.fill(ready, true);
         return buildMeta(p, slots, n, Arrays.asList(fs), ready);
     }
 
-    private static void markConsumed(Partition p, String task, long[] rowIds) {
+    /** Marks rows consumed; returns the ids of those that were not consumed before. */
+    private static long[] markConsumed(Partition p, String task, long[] rowIds) {
+        long[] newly = new long[rowIds.length];
+        int n = 0;
         for (long id : rowIds) {
             int s = p.slotOfRowId(id);
-            if (s >= 0) {
-                p.markConsumed(task, s);
+            if (s >= 0 && p.markConsumed(task, s)) {
+                newly[n++] = id;
             }
+        }
+        return n == newly.length ? newly : Arrays.copyOf(newly, n);
+    }
+
+    /** True if the request's sampler hands its rows to other callers too; a failing plugin counts as sharing. */
+    private boolean sharesResults(GetMetaRequest r) {
+        try {
+            return sampler(r.sampler()).sharesResults(r.sampling());
+        } catch (RuntimeException | LinkageError e) {
+            return true;
         }
     }
 
@@ -535,18 +620,32 @@ public final class Controller implements AutoCloseable {
                 continue;
             }
             try {
-                BatchMeta m = attemptFetch(h, w.request);
+                w.served = null;
+                BatchMeta m = attemptFetch(h, w.request, w);
                 if (m != null) {
                     it.remove();
                     w.timeout.cancel(false);
-                    done.add(new Completion(w.future, m, null));
+                    done.add(new Completion(w.future, m, null, w.served));
                 }
             } catch (TransferQueueException e) {
                 it.remove();
                 w.timeout.cancel(false);
                 done.add(new Completion(w.future, null, e));
+            } catch (RuntimeException e) {
+                // whatever goes wrong serving one waiter fails that waiter only: the notify (or fetch) that
+                // called us has already changed state and must not fail after the fact
+                it.remove();
+                w.timeout.cancel(false);
+                done.add(new Completion(w.future, null, new TransferQueueException("serving a waiting fetch of "
+                        + "partition '" + h.name + "' failed: " + e, e)));
             }
         }
+    }
+
+    private InvalidRequestException samplerFailed(String requested, String what, Throwable e) {
+        return new InvalidRequestException("sampler '" + samplerName(requested) + "' " + what + " with " + e
+                + "; this is a bug in the sampler plugin, not in the request (choose another sampler or fix the "
+                + "plugin)", e);
     }
 
     private String samplerName(String requested) {
@@ -565,7 +664,14 @@ public final class Controller implements AutoCloseable {
         } catch (ConfigException e) {
             throw new InvalidRequestException(e.getMessage(), e);
         }
-        return samplers.computeIfAbsent(name, k -> f.create(config));
+        try {
+            return samplers.computeIfAbsent(name, k -> requireNonNull(f.create(config),
+                    "factory returned no sampler"));
+        } catch (TransferQueueException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            throw samplerFailed(requested, "could not be created", e);
+        }
     }
 
     // ------------------------------------------------------------------ production
@@ -1001,6 +1107,7 @@ public final class Controller implements AutoCloseable {
             if (p == null) {
                 return;
             }
+            p.consumptionResets++;
             for (String t : new ArrayList<>(p.consumed.keySet())) {
                 if (task == null || task.equals(t)) {
                     p.consumed.remove(t);
@@ -1200,6 +1307,20 @@ public final class Controller implements AutoCloseable {
      */
     public KvRows kvLookup(String partition, List<String> keys, List<String> fields, boolean commonOnly,
             boolean skipMissing) {
+        return lookup(partition, keys, fields, commonOnly, skipMissing, false);
+    }
+
+    /**
+     * Rows of existing keys, to be cleared with {@link #clearSamples}: keys that do not exist are left out
+     * (listed in {@link KvRows#missing()}), no fields are described, and rows already being cleared are
+     * included, so a clear whose storage deletion failed is completed by clearing the keys again.
+     */
+    public KvRows kvClearRows(String partition, List<String> keys) {
+        return lookup(partition, keys, List.of(), true, true, true);
+    }
+
+    private KvRows lookup(String partition, List<String> keys, List<String> fields, boolean commonOnly,
+            boolean skipMissing, boolean withClearing) {
         checkDistinct(keys);
         fields = fields == null ? null : distinctFields(fields);
         Holder h = lock(partition, false);
@@ -1244,7 +1365,7 @@ public final class Controller implements AutoCloseable {
                 }
             }
             for (int s : slots) {
-                if (p.isClearing(s)) {
+                if (!withClearing && p.isClearing(s)) {
                     throw new RowClearingException("key '" + p.key(s) + "' of partition '" + partition
                             + "' is being cleared");
                 }

@@ -47,6 +47,9 @@ public interface ControllerApi extends AutoCloseable {
     CompletableFuture<KvRows> kvLookup(String partition, List<String> keys, List<String> fields, boolean commonOnly,
             boolean skipMissing);
 
+    /** Rows of the keys for a clear, including rows being cleared (see {@link Controller#kvClearRows}). */
+    CompletableFuture<KvRows> kvClearRows(String partition, List<String> keys);
+
     CompletableFuture<Map<String, Map<String, Object>>> kvList(String partition);
 
     /** Releases what this API object created (a connection; an owned controller). Idempotent. */

@@ -128,6 +128,11 @@ public final class LocalControllerApi implements ControllerApi {
     }
 
     @Override
+    public CompletableFuture<KvRows> kvClearRows(String partition, List<String> keys) {
+        return call(() -> controller.kvClearRows(partition, keys));
+    }
+
+    @Override
     public CompletableFuture<Map<String, Map<String, Object>>> kvList(String partition) {
         return call(() -> controller.kvList(partition));
     }

@@ -45,6 +45,8 @@ final class Partition {
     final Map<String, Integer> pendingKeys = new HashMap<>();
     boolean complete;
     long expectedRows = -1;
+    /** Bumped whenever consumption is reset, so a give-back prepared before a reset is not applied after it. */
+    long consumptionResets;
 
     /** True once no more rows will be inserted: marked complete, or the expected row count was inserted. */
     boolean isComplete() {
@@ -179,12 +181,27 @@ final class Partition {
         return consumed.computeIfAbsent(task, t -> Bits.forCapacity(capacity));
     }
 
-    void markConsumed(String task, int slot) {
+    /** Marks a row consumed by {@code task}; false if it already was. */
+    boolean markConsumed(String task, int slot) {
         long[] b = consumedBits(task);
         if (!Bits.get(b, slot)) {
             Bits.set(b, slot);
             consumedCount.merge(task, 1L, Long::sum);
+            return true;
         }
+        return false;
+    }
+
+    /** Offers a row to {@code task} again; false if it was not marked consumed. */
+    boolean unmarkConsumed(String task, int slot) {
+        long[] b = consumed.get(task);
+        if (b == null || !Bits.get(b, slot)) {
+            return false;
+        }
+        Bits.clear(b, slot);
+        consumedCount.merge(task, -1L, Long::sum);
+        scanHint.remove(task);
+        return true;
     }
 
     @SuppressWarnings("unchecked")

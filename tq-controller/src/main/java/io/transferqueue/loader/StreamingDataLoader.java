@@ -104,10 +104,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Ownership.</b> The client is borrowed and never closed. Micro-batches returned belong to the caller (see
  * {@link MicroBatch}); prefetched batches are held by the loader until handed out. Rows are marked consumed for the
  * task when a fetch returns them, so rows of prefetched batches not handed out when the loader is closed stay
- * consumed (use {@code resetConsumption} to replay). Closing withdraws a parked fetch: in-process at once; over a
- * remote connection the cancellation is only local, so the controller keeps the fetch parked until its wait ends
- * and may still give it rows, which are then consumed without reaching anyone. Keep {@code waitPerFetch} short for
- * remote loaders that are closed while producers still write.
+ * consumed (use {@code resetConsumption} to replay). Closing withdraws a parked fetch (over a remote connection the
+ * client sends the controller a cancel), and a fetch the controller served just before the cancel reached it gives
+ * its rows back. Only rows whose answer had already left a remote controller when the loader closed stay consumed
+ * without reaching anyone.
  *
  * <p><b>Errors.</b> A failure of the client surfaces from {@code hasNext()}/{@code next()} as its typed
  * {@link TransferQueueException} (never a {@code CompletionException}), after the micro-batches of the batches

@@ -170,6 +170,14 @@ public final class RemoteControllerApi implements ControllerApi {
     }
 
     @Override
+    public CompletableFuture<KvRows> kvClearRows(String partition, List<String> keys) {
+        // a KV_LOOKUP flagged "forClear"; a server that predates the flag ignores it and answers a plain lookup
+        return call(Protocol.KV_LOOKUP, body("partition", partition, "keys", new ArrayList<Object>(keys), "fields",
+                new ArrayList<Object>(), "commonOnly", true, "skipMissing", true, "forClear", true),
+                RpcCodecs::kvRows);
+    }
+
+    @Override
     public CompletableFuture<Map<String, Map<String, Object>>> kvList(String partition) {
         return call(Protocol.KV_LIST, body("partition", partition),
                 b -> RpcCodecs.tagsByKey(Envelope.getMap(b, "keys")));

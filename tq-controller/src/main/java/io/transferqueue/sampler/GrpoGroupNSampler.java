@@ -72,6 +72,11 @@ public final class GrpoGroupNSampler implements Sampler {
     }
 
     @Override
+    public boolean sharesResults(SamplingParams params) {
+        return params.dpRank() != null;
+    }
+
+    @Override
     public void dropPartition(String partition) {
         cache.drop(partition);
     }

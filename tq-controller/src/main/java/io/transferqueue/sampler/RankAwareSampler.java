@@ -43,6 +43,11 @@ public final class RankAwareSampler implements Sampler {
     }
 
     @Override
+    public boolean sharesResults(SamplingParams params) {
+        return true;
+    }
+
+    @Override
     public void dropPartition(String partition) {
         cache.drop(partition);
     }

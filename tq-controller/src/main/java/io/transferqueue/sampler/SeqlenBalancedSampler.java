@@ -164,6 +164,11 @@ public final class SeqlenBalancedSampler implements Sampler {
     }
 
     @Override
+    public boolean sharesResults(SamplingParams params) {
+        return true;
+    }
+
+    @Override
     public void dropPartition(String partition) {
         cache.drop(partition);
     }

@@ -13,6 +13,7 @@ import io.transferqueue.data.Tensor;
 import io.transferqueue.error.BackendUnavailableException;
 import io.transferqueue.error.InvalidRequestException;
 import io.transferqueue.error.PartitionNotFoundException;
+import io.transferqueue.error.RowClearingException;
 import io.transferqueue.error.SchemaConflictException;
 import io.transferqueue.meta.BatchMeta;
 import io.transferqueue.transport.Protocol;
@@ -81,6 +82,25 @@ class RemoteControllerTest {
             assertThat(producer.sync().kvList("kv")).containsOnlyKeys("a", "b");
             producer.sync().clearPartition("p");
             assertThatThrownBy(() -> consumer.sync().stats("p")).isInstanceOf(PartitionNotFoundException.class);
+        }
+    }
+
+    @Test
+    void aKvClearOverTheWireCompletesAClearWhoseDeletionFailed() {
+        TqConfig cfg = TqConfig.defaults().with(RpcOptions.TIMEOUT, Duration.ofSeconds(5));
+        Controller ctl = Controller.create(cfg);
+        try (ControllerServer server = ControllerServer.start(ctl, true, cfg, served(), "tcp://127.0.0.1:0");
+                TransferQueue c = client(server.endpoint())) {
+            c.sync().kvPut("kv", "a", batch(1, 1), null);
+            // the first step of a clear whose storage deletion then failed: the key stays being cleared
+            ctl.beginClear(ctl.kvLookup("kv", List.of("a"), null, false, false).meta());
+            assertThatThrownBy(() -> c.sync().kvBatchGet("kv", List.of("a"), KvGetOptions.strict()))
+                    .isInstanceOf(RowClearingException.class);
+
+            c.sync().kvClear("kv", List.of("a"));
+
+            assertThat(c.sync().stats("kv").rows()).isZero();
+            assertThat(c.sync().kvList("kv")).isEmpty();
         }
     }
 
