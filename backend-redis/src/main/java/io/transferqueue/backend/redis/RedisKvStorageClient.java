@@ -310,19 +310,32 @@ public final class RedisKvStorageClient implements KvStorageClient {
                     factory, windowBytes, config.commandTimeout());
             op.start().whenComplete((v, e) -> {
                 if (e != null) {
-                    out.completeExceptionally(RedisErrors.map(e, connections.where(), what, config.commandTimeout()));
+                    out.completeExceptionally(failure(e, what));
                     return;
                 }
                 try {
                     out.complete(result.get());
                 } catch (RuntimeException x) {
-                    out.completeExceptionally(RedisErrors.map(x, connections.where(), what, config.commandTimeout()));
+                    out.completeExceptionally(failure(x, what));
                 }
             });
         } catch (RuntimeException e) {
-            out.completeExceptionally(RedisErrors.map(e, connections.where(), what, config.commandTimeout()));
+            out.completeExceptionally(failure(e, what));
         }
         return out;
+    }
+
+    /**
+     * The typed error of a failed operation: {@link ClosedException} if this client was closed meanwhile (its
+     * connections' "connection closed" is then our doing, not the server's), else what {@link RedisErrors} maps.
+     */
+    private RuntimeException failure(Throwable e, String what) {
+        if (closed.get()) {
+            ClosedException c = closedError(what);
+            c.addSuppressed(e);
+            return c;
+        }
+        return RedisErrors.map(e, connections.where(), what, config.commandTimeout());
     }
 
     private ClosedException closedError(String op) {

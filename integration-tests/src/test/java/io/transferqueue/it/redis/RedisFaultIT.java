@@ -9,6 +9,7 @@ import io.transferqueue.config.DataSize;
 import io.transferqueue.config.TqConfig;
 import io.transferqueue.data.Batch;
 import io.transferqueue.error.BackendUnavailableException;
+import io.transferqueue.error.ClosedException;
 import io.transferqueue.error.DataNotFoundException;
 import io.transferqueue.meta.BatchMeta;
 import io.transferqueue.spi.PutOptions;
@@ -150,6 +151,28 @@ class RedisFaultIT {
             assertThat(get(e.getValue())).as("put %d, reported successful", e.getKey())
                     .isEqualTo(AbstractRedisConformanceIT.batchOf(64, 1024, 100 + e.getKey()));
         }
+    }
+
+    @Test
+    void callsInFlightWhenTheClientClosesFailWithClosedExceptionNotAServerError() throws Exception {
+        Batch b = AbstractRedisConformanceIT.batchOf(64, 1024, 3);
+        List<CompletableFuture<?>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            calls.add(manager.put(b, AbstractRedisConformanceIT.rows("closing-" + i, 0, 64), PutOptions.defaults()));
+        }
+        manager.close();
+        int closed = 0;
+        for (CompletableFuture<?> c : calls) {
+            try {
+                c.get(BOUND_MS, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                assertThat(e.getCause()).as("a put cut short by close()").isInstanceOf(ClosedException.class);
+                closed++;
+            }
+        }
+        assertThat(closed).as("close() came before some of the 64 puts of 256 KiB finished").isPositive();
+        assertThat(failure(manager.put(b, AbstractRedisConformanceIT.rows("after", 0, 64), PutOptions.defaults())))
+                .isInstanceOf(ClosedException.class);
     }
 
     private BatchMeta put(Batch batch, String name) throws Exception {
