@@ -65,6 +65,8 @@ public final class RpcClient implements AutoCloseable {
             WireLimits.DEFAULT.maxFrames(), WireLimits.DEFAULT.maxRows(), Long.MAX_VALUE);
     private static final long FIRST_HELLO_RETRY_MILLIS = 250;
     private static final long MAX_HELLO_RETRY_MILLIS = 2000;
+    /** How long closing waits for the CANCELs of calls still open to leave. */
+    private static final int CANCEL_LINGER_MILLIS = 100;
 
     private final String name;
     private final RpcSettings settings;
@@ -312,6 +314,11 @@ public final class RpcClient implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             LOG.error("{}: I/O thread stopped by an unexpected error", name, e);
         } finally {
+            try {
+                cancelOpenCalls();
+            } catch (RuntimeException e) {
+                LOG.debug("{}: could not tell every peer to stop the calls still open: {}", name, e.toString());
+            }
             for (Peer p : peers.values()) {
                 if (p.socket != null) {
                     p.socket.close();
@@ -320,6 +327,21 @@ public final class RpcClient implements AutoCloseable {
             peers.clear();
             poller.close();
             wakeup.closeReceiver();
+        }
+    }
+
+    /**
+     * On the way out: asks each peer to stop the calls this client will no longer wait for (so a parked request
+     * does not live on at the server and act for a caller that is gone), and lets those sockets linger briefly
+     * so the CANCELs leave before the context is destroyed.
+     */
+    private void cancelOpenCalls() {
+        for (Map.Entry<Long, Pending> e : pending.entrySet()) {
+            Peer used = e.getValue().connection;
+            if (used != null && used.ready && used.socket != null && peers.get(used.address) == used) {
+                cancelRemote(e.getValue(), e.getKey());
+                used.socket.setLinger(CANCEL_LINGER_MILLIS);
+            }
         }
     }
 
@@ -544,9 +566,9 @@ public final class RpcClient implements AutoCloseable {
     }
 
     /**
-     * Fails the calls still open with {@link ClosedException}, closes the sockets and stops the threads. Calls
-     * made during or after close fail with {@link ClosedException}. Idempotent; a concurrent second call returns
-     * once the first is done.
+     * Tells the peers to stop the calls still open (a CANCEL each, given about 100 ms to leave), fails those calls
+     * with {@link ClosedException}, closes the sockets and stops the threads. Calls made during or after close
+     * fail with {@link ClosedException}. Idempotent; a concurrent second call returns once the first is done.
      */
     @Override
     public void close() {

@@ -37,6 +37,7 @@ class RpcTest {
     private static final int FAIL = 101;
     private static final int SLOW = 102;
     private static final int GREEDY = 103;
+    private static final int PARK = 104;
 
     private static RpcServer echoServer(String bind) {
         return RpcServer.start("echo", bind, RpcSettings.defaults(), req -> {
@@ -314,6 +315,40 @@ class RpcTest {
                 }
                 awaitNoThread("tq-rpc-" + name + "-");
             }
+        }
+    }
+
+    @Test
+    void closingTheClientCancelsItsCallsParkedAtTheServer() throws Exception {
+        List<CompletableFuture<WireMessage>> parked = new CopyOnWriteArrayList<>();
+        try (RpcServer server = parkingServer(parked)) {
+            RpcClient client = RpcClient.create("test", RpcSettings.defaults());
+            CompletableFuture<WireMessage> call = client.call(server.endpoint(), PARK, Map.of(), List.of());
+            awaitSize(parked, 1);
+            client.close();
+            assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ClosedException.class);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!parked.get(0).isCancelled()) {
+                assertThat(System.nanoTime()).as("the parked request is cancelled at the server")
+                        .isLessThan(deadline);
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    private static RpcServer parkingServer(List<CompletableFuture<WireMessage>> parked) {
+        return RpcServer.start("echo", "tcp://127.0.0.1:0", RpcSettings.defaults(), req -> {
+            CompletableFuture<WireMessage> f = new CompletableFuture<>();
+            parked.add(f);
+            return f;
+        });
+    }
+
+    private static void awaitSize(List<?> list, int size) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (list.size() < size) {
+            assertThat(System.nanoTime()).as("%d requests reach the server", size).isLessThan(deadline);
+            Thread.sleep(10);
         }
     }
 
