@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.zeromq.SocketType;
@@ -236,6 +237,20 @@ class RemoteControllerTest {
                 BatchMeta got = next.sync().getMeta(GetMetaRequest.fetch("p", "t", List.of("x"), 4));
                 assertThat(got.size()).as("rows a new consumer of the task gets").isEqualTo(4);
             }
+        }
+    }
+
+    @Test
+    void closingTheServerFailsAParkedRemoteFetchWithClosedException() throws Exception {
+        ControllerServer server = server("tcp://127.0.0.1:0");
+        try (TransferQueue consumer = client(server.endpoint())) {
+            CompletableFuture<BatchMeta> parked = consumer.getMeta(GetMetaRequest.fetch("p", "t", List.of("x"), 4)
+                    .withWait(Duration.ofSeconds(60)));
+            awaitWaiting(server, 1);
+            server.close();
+            server.close();
+            assertThatThrownBy(() -> parked.get(2, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(ClosedException.class);
         }
     }
 

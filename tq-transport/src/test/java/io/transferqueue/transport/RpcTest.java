@@ -336,6 +336,20 @@ class RpcTest {
         }
     }
 
+    @Test
+    void closingTheServerAnswersItsParkedRequestsWithClosedException() throws Exception {
+        List<CompletableFuture<WireMessage>> parked = new CopyOnWriteArrayList<>();
+        try (RpcClient client = RpcClient.create("test", RpcSettings.defaults())) {
+            RpcServer server = parkingServer(parked);
+            CompletableFuture<WireMessage> call = client.call(server.endpoint(), PARK, Map.of(), List.of());
+            awaitSize(parked, 1);
+            server.close();
+            server.close();
+            assertThatThrownBy(() -> call.get(2, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(ClosedException.class).hasMessageContaining("echo closed");
+        }
+    }
+
     private static RpcServer parkingServer(List<CompletableFuture<WireMessage>> parked) {
         return RpcServer.start("echo", "tcp://127.0.0.1:0", RpcSettings.defaults(), req -> {
             CompletableFuture<WireMessage> f = new CompletableFuture<>();
