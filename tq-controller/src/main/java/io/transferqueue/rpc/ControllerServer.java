@@ -191,12 +191,20 @@ public final class ControllerServer implements AutoCloseable {
         return CompletableFuture.completedFuture(Protocol.reply(req, body));
     }
 
-    /** Stops serving; closes the controller if owned. */
+    /**
+     * Closes the controller if owned, then stops serving. The owned controller goes first so that its parked
+     * fetches fail with {@link io.transferqueue.error.ClosedException} and the server still sends those answers;
+     * requests still running after that are answered with the same error by {@link RpcServer#close()}.
+     * Idempotent.
+     */
     @Override
     public void close() {
-        server.close();
-        if (ownsController) {
-            controller.close();
+        try {
+            if (ownsController) {
+                controller.close();
+            }
+        } finally {
+            server.close();
         }
     }
 }

@@ -11,6 +11,7 @@ import io.transferqueue.controller.Controller;
 import io.transferqueue.data.Batch;
 import io.transferqueue.data.Tensor;
 import io.transferqueue.error.BackendUnavailableException;
+import io.transferqueue.error.ClosedException;
 import io.transferqueue.error.InvalidRequestException;
 import io.transferqueue.error.PartitionNotFoundException;
 import io.transferqueue.error.RowClearingException;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.zeromq.SocketType;
@@ -216,6 +218,39 @@ class RemoteControllerTest {
             producer.sync().put("p", batch(1, 2));
             BatchMeta got = consumer.sync().getMeta(GetMetaRequest.fetch("p", "t", List.of("x"), 2));
             assertThat(got.size()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aClientClosedWithAFetchParkedLeavesNoFetchBehindToConsumeRows() throws Exception {
+        try (ControllerServer server = server("tcp://127.0.0.1:0");
+                TransferQueue producer = client(server.endpoint())) {
+            TransferQueue consumer = client(server.endpoint());
+            CompletableFuture<BatchMeta> parked = consumer.getMeta(GetMetaRequest.fetch("p", "t", List.of("x"), 4)
+                    .withWait(Duration.ofSeconds(60)));
+            awaitWaiting(server, 1);
+            consumer.close();
+            assertThatThrownBy(() -> parked.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ClosedException.class);
+            awaitWaiting(server, 0);
+            producer.sync().put("p", batch(4, 1));
+            try (TransferQueue next = client(server.endpoint())) {
+                BatchMeta got = next.sync().getMeta(GetMetaRequest.fetch("p", "t", List.of("x"), 4));
+                assertThat(got.size()).as("rows a new consumer of the task gets").isEqualTo(4);
+            }
+        }
+    }
+
+    @Test
+    void closingTheServerFailsAParkedRemoteFetchWithClosedException() throws Exception {
+        ControllerServer server = server("tcp://127.0.0.1:0");
+        try (TransferQueue consumer = client(server.endpoint())) {
+            CompletableFuture<BatchMeta> parked = consumer.getMeta(GetMetaRequest.fetch("p", "t", List.of("x"), 4)
+                    .withWait(Duration.ofSeconds(60)));
+            awaitWaiting(server, 1);
+            server.close();
+            server.close();
+            assertThatThrownBy(() -> parked.get(2, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(ClosedException.class);
         }
     }
 

@@ -65,6 +65,8 @@ public final class RpcClient implements AutoCloseable {
             WireLimits.DEFAULT.maxFrames(), WireLimits.DEFAULT.maxRows(), Long.MAX_VALUE);
     private static final long FIRST_HELLO_RETRY_MILLIS = 250;
     private static final long MAX_HELLO_RETRY_MILLIS = 2000;
+    /** How long closing waits for the CANCELs of calls still open to leave. */
+    private static final int CANCEL_LINGER_MILLIS = 100;
 
     private final String name;
     private final RpcSettings settings;
@@ -78,6 +80,10 @@ public final class RpcClient implements AutoCloseable {
     private final Thread io;
     /** Peer address → its connection; touched only by the I/O thread. */
     private final Map<String, Peer> peers = new HashMap<>();
+    /** Makes registering a call and closing mutually exclusive, so no call slips in after close swept them. */
+    private final Object registration = new Object();
+    /** Held for the whole of {@link #close()}: a second caller returns only once everything is released. */
+    private final Object closing = new Object();
     private ZMQ.Poller poller;
 
     /** A connection to one peer (I/O thread only). */
@@ -102,6 +108,7 @@ public final class RpcClient implements AutoCloseable {
         final String peer;
         final int type;
         final CompletableFuture<WireMessage> future;
+        /** Set before the call is published in {@code pending}. */
         ScheduledFuture<?> timeout;
         /** The connection the request was sent or queued on (set by the I/O thread). */
         volatile Peer connection;
@@ -110,6 +117,13 @@ public final class RpcClient implements AutoCloseable {
             this.peer = peer;
             this.type = type;
             this.future = future;
+        }
+
+        void cancelTimeout() {
+            ScheduledFuture<?> t = timeout;
+            if (t != null) {
+                t.cancel(false);
+            }
         }
     }
 
@@ -151,7 +165,8 @@ public final class RpcClient implements AutoCloseable {
      *
      * @param peer {@code tcp://host:port}
      * @param timeout deadline; the future then fails with {@link BackendUnavailableException}
-     * @return the answer; an error answer completes the future with the peer's typed exception
+     * @return the answer; an error answer completes the future with the peer's typed exception. Never throws
+     *         for a closed client: the future then fails with {@link ClosedException}
      */
     public CompletableFuture<WireMessage> call(String peer, int type, Map<String, Object> body,
             List<ByteBuffer> payloads, Duration timeout) {
@@ -181,11 +196,25 @@ public final class RpcClient implements AutoCloseable {
             timeoutNanos = Long.MAX_VALUE; // longer than 292 years: as good as no deadline
         }
         Pending p = new Pending(address, type, f);
-        pending.put(id, p);
-        p.timeout = timer.schedule(() -> expire(id), timeoutNanos, TimeUnit.NANOSECONDS);
+        synchronized (registration) {
+            if (!wakeup.running()) {
+                f.completeExceptionally(new ClosedException(name + " is closed"));
+                return f;
+            }
+            try {
+                p.timeout = timer.schedule(() -> expire(id), timeoutNanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                f.completeExceptionally(new ClosedException(name + " is closed", e));
+                return f;
+            }
+            pending.put(id, p);
+        }
+        if (p.timeout.isDone()) {
+            expire(id); // the deadline passed before the call was published
+        }
         f.whenComplete((r, t) -> {
             if (f.isCancelled() && pending.remove(id) != null) {
-                p.timeout.cancel(false);
+                p.cancelTimeout();
                 tasks.add(() -> cancelRemote(p, id));
                 wake();
             }
@@ -236,7 +265,7 @@ public final class RpcClient implements AutoCloseable {
     }
 
     private void complete(Pending p, WireMessage value, Throwable error) {
-        p.timeout.cancel(false);
+        p.cancelTimeout();
         try {
             completions.execute(() -> {
                 if (error != null) {
@@ -285,6 +314,11 @@ public final class RpcClient implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             LOG.error("{}: I/O thread stopped by an unexpected error", name, e);
         } finally {
+            try {
+                cancelOpenCalls();
+            } catch (RuntimeException e) {
+                LOG.debug("{}: could not tell every peer to stop the calls still open: {}", name, e.toString());
+            }
             for (Peer p : peers.values()) {
                 if (p.socket != null) {
                     p.socket.close();
@@ -293,6 +327,21 @@ public final class RpcClient implements AutoCloseable {
             peers.clear();
             poller.close();
             wakeup.closeReceiver();
+        }
+    }
+
+    /**
+     * On the way out: asks each peer to stop the calls this client will no longer wait for (so a parked request
+     * does not live on at the server and act for a caller that is gone), and lets those sockets linger briefly
+     * so the CANCELs leave before the context is destroyed.
+     */
+    private void cancelOpenCalls() {
+        for (Map.Entry<Long, Pending> e : pending.entrySet()) {
+            Peer used = e.getValue().connection;
+            if (used != null && used.ready && used.socket != null && peers.get(used.address) == used) {
+                cancelRemote(e.getValue(), e.getKey());
+                used.socket.setLinger(CANCEL_LINGER_MILLIS);
+            }
         }
     }
 
@@ -516,25 +565,44 @@ public final class RpcClient implements AutoCloseable {
         }
     }
 
-    /** Fails outstanding calls with {@link ClosedException}, closes sockets and threads. Idempotent. */
+    /**
+     * Tells the peers to stop the calls still open (a CANCEL each, given about 100 ms to leave), fails those calls
+     * with {@link ClosedException}, closes the sockets and stops the threads. Calls made during or after close
+     * fail with {@link ClosedException}. Idempotent; a concurrent second call returns once the first is done.
+     */
     @Override
     public void close() {
-        if (!wakeup.stop()) {
-            return;
+        synchronized (closing) {
+            synchronized (registration) {
+                if (!wakeup.stop()) {
+                    return;
+                }
+            }
+            try {
+                if (Thread.currentThread() != io) {
+                    io.join(10_000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                try {
+                    for (Iterator<Pending> it = pending.values().iterator(); it.hasNext();) {
+                        Pending p = it.next();
+                        it.remove();
+                        p.cancelTimeout();
+                        p.future.completeExceptionally(new ClosedException(name + " closed before " + p.peer
+                                + " answered"));
+                    }
+                } finally {
+                    timer.shutdownNow();
+                    completions.shutdown();
+                    try {
+                        wakeup.closeSender();
+                    } finally {
+                        ctx.destroy();
+                    }
+                }
+            }
         }
-        try {
-            io.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        for (Pending p : pending.values()) {
-            p.timeout.cancel(false);
-            p.future.completeExceptionally(new ClosedException(name + " closed before " + p.peer + " answered"));
-        }
-        pending.clear();
-        timer.shutdownNow();
-        completions.shutdown();
-        wakeup.closeSender();
-        ctx.destroy();
     }
 }

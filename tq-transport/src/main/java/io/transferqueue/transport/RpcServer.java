@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.transferqueue.error.BackendException;
 import io.transferqueue.error.BackendUnavailableException;
+import io.transferqueue.error.ClosedException;
 import io.transferqueue.error.InvalidRequestException;
 import io.transferqueue.error.ProtocolVersionException;
 import io.transferqueue.error.TransferQueueException;
@@ -18,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -40,6 +43,8 @@ import org.zeromq.ZMQException;
 public final class RpcServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RpcServer.class);
     private static final int RECV_BATCH = 64;
+    /** How long closing waits for the answers to requests still running to be completed and to leave. */
+    private static final long CLOSE_FLUSH_MILLIS = 300;
 
     /**
      * Serves requests. Called on the I/O thread: must not block (long work belongs on the handler's own
@@ -62,6 +67,8 @@ public final class RpcServer implements AutoCloseable {
     /** Requests still running, by peer identity and request id (I/O thread and completing threads). */
     private final Map<String, CompletableFuture<WireMessage>> inflight = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong served = new AtomicLong();
+    /** Held for the whole of {@link #close()}: a second caller returns only once everything is released. */
+    private final Object closing = new Object();
 
     private record Outbound(byte[] identity, WireMessage message) {
     }
@@ -153,9 +160,38 @@ public final class RpcServer implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             LOG.error("{}: I/O thread stopped by an unexpected error", name, e);
         } finally {
+            try {
+                answerInflight();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: could not answer every request still running: {}", name, e.toString());
+            }
             poller.close();
             router.close();
             wakeup.closeReceiver();
+        }
+    }
+
+    /**
+     * On the way out: fails every request still running with {@link ClosedException} (a handler that completes
+     * its own first wins), and sends every queued answer, waiting up to {@value #CLOSE_FLUSH_MILLIS} ms for
+     * answers completed on other threads and for the router to pass them on. A caller is told the server
+     * closed instead of waiting out its deadline.
+     */
+    private void answerInflight() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_FLUSH_MILLIS);
+        ClosedException closed = new ClosedException(name + " closed before it answered");
+        for (CompletableFuture<WireMessage> f : List.copyOf(inflight.values())) {
+            f.completeExceptionally(closed);
+        }
+        flush();
+        // an answer being completed on another thread is queued before it leaves inflight
+        while (!inflight.isEmpty() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            flush();
+        }
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left > 0) {
+            router.setLinger((int) left);
         }
     }
 
@@ -230,11 +266,12 @@ public final class RpcServer implements AutoCloseable {
             CompletableFuture<WireMessage> later = f;
             inflight.put(key, later);
             later.whenComplete((r, t) -> {
-                inflight.remove(key, later);
+                // queued before it leaves inflight, so closing can tell when every answer is queued
                 if (!later.isCancelled()) {
                     outbound.add(new Outbound(identity, result(request, later)));
                     wake();
                 }
+                inflight.remove(key, later);
             });
         }
     }
@@ -317,20 +354,32 @@ public final class RpcServer implements AutoCloseable {
         wakeup.wake();
     }
 
-    /** Stops serving and releases the sockets and threads. Idempotent. */
+    /**
+     * Stops serving: requests still running are answered with {@link ClosedException} and queued answers are
+     * sent (waiting at most about {@value #CLOSE_FLUSH_MILLIS} ms for both), then the sockets and the thread are
+     * released. Idempotent; a concurrent second call returns once the first is done.
+     */
     @Override
     public void close() {
-        if (!wakeup.stop()) {
-            return;
+        synchronized (closing) {
+            if (!wakeup.stop()) {
+                return;
+            }
+            try {
+                if (Thread.currentThread() != io) {
+                    io.join(10_000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                try {
+                    wakeup.closeSender();
+                } finally {
+                    ctx.destroy();
+                }
+            }
+            LOG.info("{} on {} closed", name, endpoint);
         }
-        try {
-            io.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        wakeup.closeSender();
-        ctx.destroy();
-        LOG.info("{} on {} closed", name, endpoint);
     }
 
     /** For tests: the body of a decoded error response. */

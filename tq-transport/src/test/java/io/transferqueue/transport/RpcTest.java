@@ -1,11 +1,13 @@
 package io.transferqueue.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.transferqueue.data.ObjectValues;
 import io.transferqueue.error.BackendException;
 import io.transferqueue.error.BackendUnavailableException;
+import io.transferqueue.error.ClosedException;
 import io.transferqueue.error.InvalidRequestException;
 import io.transferqueue.error.ProtocolVersionException;
 import io.transferqueue.error.WireFormatException;
@@ -19,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -33,6 +37,7 @@ class RpcTest {
     private static final int FAIL = 101;
     private static final int SLOW = 102;
     private static final int GREEDY = 103;
+    private static final int PARK = 104;
 
     private static RpcServer echoServer(String bind) {
         return RpcServer.start("echo", bind, RpcSettings.defaults(), req -> {
@@ -266,6 +271,111 @@ class RpcTest {
             assertThat(get(client.call(server.endpoint(), ECHO, Map.of("n", 9L), List.of())).body())
                     .containsEntry("n", 9L);
             assertThat(server.malformedMessages()).isGreaterThanOrEqualTo(200);
+        }
+    }
+    @Test
+    void closeRacingCallsNeverThrowsCompletesEveryCallAndLeavesNoThread() throws Exception {
+        try (RpcServer server = echoServer("tcp://127.0.0.1:0")) {
+            for (int round = 0; round < 100; round++) {
+                String name = "race" + round;
+                RpcClient client = RpcClient.create(name, RpcSettings.defaults());
+                List<CompletableFuture<WireMessage>> calls = new CopyOnWriteArrayList<>();
+                List<Throwable> thrown = new CopyOnWriteArrayList<>();
+                CountDownLatch go = new CountDownLatch(1);
+                List<Thread> callers = new ArrayList<>();
+                for (int k = 0; k < 3; k++) {
+                    Thread t = new Thread(() -> {
+                        try {
+                            go.await();
+                            for (long i = 0; i < 200; i++) {
+                                calls.add(client.call(server.endpoint(), ECHO, Map.of("n", i), List.of()));
+                            }
+                        } catch (Throwable e) {
+                            thrown.add(e);
+                        }
+                    });
+                    t.start();
+                    callers.add(t);
+                }
+                go.countDown();
+                Thread.sleep(round % 5);
+                assertThatCode(client::close).as("close in round %d", round).doesNotThrowAnyException();
+                for (Thread t : callers) {
+                    t.join();
+                }
+                assertThat(thrown).as("thrown by call() in round %d", round).isEmpty();
+                for (CompletableFuture<WireMessage> call : calls) {
+                    assertThatCode(() -> {
+                        try {
+                            call.get(5, TimeUnit.SECONDS);
+                        } catch (ExecutionException e) {
+                            assertThat(e.getCause()).isInstanceOf(ClosedException.class);
+                        }
+                    }).as("a call racing close in round %d", round).doesNotThrowAnyException();
+                }
+                awaitNoThread("tq-rpc-" + name + "-");
+            }
+        }
+    }
+
+    @Test
+    void closingTheClientCancelsItsCallsParkedAtTheServer() throws Exception {
+        List<CompletableFuture<WireMessage>> parked = new CopyOnWriteArrayList<>();
+        try (RpcServer server = parkingServer(parked)) {
+            RpcClient client = RpcClient.create("test", RpcSettings.defaults());
+            CompletableFuture<WireMessage> call = client.call(server.endpoint(), PARK, Map.of(), List.of());
+            awaitSize(parked, 1);
+            client.close();
+            assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ClosedException.class);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!parked.get(0).isCancelled()) {
+                assertThat(System.nanoTime()).as("the parked request is cancelled at the server")
+                        .isLessThan(deadline);
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    @Test
+    void closingTheServerAnswersItsParkedRequestsWithClosedException() throws Exception {
+        List<CompletableFuture<WireMessage>> parked = new CopyOnWriteArrayList<>();
+        try (RpcClient client = RpcClient.create("test", RpcSettings.defaults())) {
+            RpcServer server = parkingServer(parked);
+            CompletableFuture<WireMessage> call = client.call(server.endpoint(), PARK, Map.of(), List.of());
+            awaitSize(parked, 1);
+            server.close();
+            server.close();
+            assertThatThrownBy(() -> call.get(2, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(ClosedException.class).hasMessageContaining("echo closed");
+        }
+    }
+
+    private static RpcServer parkingServer(List<CompletableFuture<WireMessage>> parked) {
+        return RpcServer.start("echo", "tcp://127.0.0.1:0", RpcSettings.defaults(), req -> {
+            CompletableFuture<WireMessage> f = new CompletableFuture<>();
+            parked.add(f);
+            return f;
+        });
+    }
+
+    private static void awaitSize(List<?> list, int size) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (list.size() < size) {
+            assertThat(System.nanoTime()).as("%d requests reach the server", size).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    private static List<String> threadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith(prefix)).toList();
+    }
+
+    private static void awaitNoThread(String prefix) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!threadsNamed(prefix).isEmpty()) {
+            assertThat(System.nanoTime()).as("threads %s end", threadsNamed(prefix)).isLessThan(deadline);
+            Thread.sleep(10);
         }
     }
 }
