@@ -178,6 +178,12 @@ public final class Controller implements AutoCloseable {
                 return null;
             }
             h.lock.lock();
+            if (closed) {
+                // close() set closed before sweeping the holders: one created after its sweep would keep a
+                // waiter (and a timeout the stopped timer dropped) that nothing ever completes
+                unlock(h);
+                throw new ClosedException("controller is closed");
+            }
             if (!h.retired) {
                 return h;
             }
