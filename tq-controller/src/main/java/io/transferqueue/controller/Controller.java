@@ -223,6 +223,24 @@ public final class Controller implements AutoCloseable {
         }
     }
 
+    /** A completion queued on the completion threads; close() fails the ones it drops. */
+    private final class Delivery implements Runnable {
+        final Completion c;
+
+        Delivery(Completion c) {
+            this.c = c;
+        }
+
+        @Override
+        public void run() {
+            boolean delivered = c.error != null ? c.future.completeExceptionally(c.error) : c.future.complete(c.value);
+            if (!delivered) {
+                // cancelled between the serve and now: the fetch consumes nothing
+                giveBack(c.giveBack);
+            }
+        }
+    }
+
     private void dispatch(List<Completion> done) {
         for (Completion c : done) {
             if (c.future.isDone()) {
@@ -230,14 +248,7 @@ public final class Controller implements AutoCloseable {
                 continue;
             }
             try {
-                completions.execute(() -> {
-                    boolean delivered = c.error != null ? c.future.completeExceptionally(c.error)
-                            : c.future.complete(c.value);
-                    if (!delivered) {
-                        // cancelled between the serve and now: the fetch consumes nothing
-                        giveBack(c.giveBack);
-                    }
-                });
+                completions.execute(new Delivery(c));
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 c.future.completeExceptionally(new ClosedException("controller closed"));
             }
@@ -1553,11 +1564,21 @@ public final class Controller implements AutoCloseable {
         }
         try {
             if (!completions.awaitTermination(5, TimeUnit.SECONDS)) {
-                completions.shutdownNow();
+                failDropped(completions.shutdownNow());
             }
         } catch (InterruptedException e) {
-            completions.shutdownNow();
+            failDropped(completions.shutdownNow());
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Completions shutdownNow() took off the queue still complete: with {@link ClosedException}. */
+    private static void failDropped(List<Runnable> dropped) {
+        for (Runnable r : dropped) {
+            if (r instanceof Delivery d) {
+                d.c.future.completeExceptionally(
+                        new ClosedException("controller closed before the answer was delivered"));
+            }
         }
     }
 }
