@@ -75,6 +75,8 @@ public final class Controller implements AutoCloseable {
     private final Map<String, Holder> holders = new ConcurrentHashMap<>();
     private final IndexAllocator allocator = new IndexAllocator();
     private final ExecutorService completions;
+    /** Threads of {@link #completions}: close() on one of them (a fetch's callback) must not wait for the pool. */
+    private final Set<Thread> completionThreads = ConcurrentHashMap.newKeySet();
     private final ScheduledThreadPoolExecutor timer;
     private volatile boolean closed;
 
@@ -84,8 +86,8 @@ public final class Controller implements AutoCloseable {
         this.defaultSampler = config.get(ControllerOptions.SAMPLER);
         samplerFactories.get(defaultSampler);
         this.completions = Executors.newFixedThreadPool(config.get(ControllerOptions.COMPLETION_THREADS),
-                daemonThreads("tq-controller-complete"));
-        this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads("tq-controller-timer"));
+                daemonThreads("tq-controller-complete", completionThreads));
+        this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads("tq-controller-timer", null));
         this.timer.setRemoveOnCancelPolicy(true);
     }
 
@@ -104,11 +106,15 @@ public final class Controller implements AutoCloseable {
         return new Controller(config, samplerFactories);
     }
 
-    private static ThreadFactory daemonThreads(String prefix) {
+    /** Daemon threads {@code <prefix>-<n>}, each also added to {@code track} if not null. */
+    private static ThreadFactory daemonThreads(String prefix, Set<Thread> track) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
             t.setDaemon(true);
+            if (track != null) {
+                track.add(t);
+            }
             return t;
         };
     }
@@ -172,6 +178,12 @@ public final class Controller implements AutoCloseable {
                 return null;
             }
             h.lock.lock();
+            if (closed) {
+                // close() set closed before sweeping the holders: one created after its sweep would keep a
+                // waiter (and a timeout the stopped timer dropped) that nothing ever completes
+                unlock(h);
+                throw new ClosedException("controller is closed");
+            }
             if (!h.retired) {
                 return h;
             }
@@ -211,6 +223,24 @@ public final class Controller implements AutoCloseable {
         }
     }
 
+    /** A completion queued on the completion threads; close() fails the ones it drops. */
+    private final class Delivery implements Runnable {
+        final Completion c;
+
+        Delivery(Completion c) {
+            this.c = c;
+        }
+
+        @Override
+        public void run() {
+            boolean delivered = c.error != null ? c.future.completeExceptionally(c.error) : c.future.complete(c.value);
+            if (!delivered) {
+                // cancelled between the serve and now: the fetch consumes nothing
+                giveBack(c.giveBack);
+            }
+        }
+    }
+
     private void dispatch(List<Completion> done) {
         for (Completion c : done) {
             if (c.future.isDone()) {
@@ -218,14 +248,7 @@ public final class Controller implements AutoCloseable {
                 continue;
             }
             try {
-                completions.execute(() -> {
-                    boolean delivered = c.error != null ? c.future.completeExceptionally(c.error)
-                            : c.future.complete(c.value);
-                    if (!delivered) {
-                        // cancelled between the serve and now: the fetch consumes nothing
-                        giveBack(c.giveBack);
-                    }
-                });
+                completions.execute(new Delivery(c));
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 c.future.completeExceptionally(new ClosedException("controller closed"));
             }
@@ -1508,7 +1531,9 @@ public final class Controller implements AutoCloseable {
     }
 
     /**
-     * Stops the controller: parked fetches fail with {@link ClosedException}, threads stop. Idempotent.
+     * Stops the controller: parked fetches fail with {@link ClosedException}, threads stop. Idempotent. Waits up
+     * to 5 s for completions already handed to the completion threads, except on one of those threads (a
+     * fetch's callback), where it returns at once and leaves them to finish, without interrupting anything.
      */
     @Override
     public void close() {
@@ -1534,13 +1559,26 @@ public final class Controller implements AutoCloseable {
         }
         timer.shutdownNow();
         completions.shutdown();
+        if (completionThreads.contains(Thread.currentThread())) {
+            return; // the pool cannot end before this callback returns
+        }
         try {
             if (!completions.awaitTermination(5, TimeUnit.SECONDS)) {
-                completions.shutdownNow();
+                failDropped(completions.shutdownNow());
             }
         } catch (InterruptedException e) {
-            completions.shutdownNow();
+            failDropped(completions.shutdownNow());
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Completions shutdownNow() took off the queue still complete: with {@link ClosedException}. */
+    private static void failDropped(List<Runnable> dropped) {
+        for (Runnable r : dropped) {
+            if (r instanceof Delivery d) {
+                d.c.future.completeExceptionally(
+                        new ClosedException("controller closed before the answer was delivered"));
+            }
         }
     }
 }

@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -57,7 +58,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threads.</b> RocksDB calls block, so every call runs on a small pool this client owns (threads
  * {@code tq-rocksdb-<id>-io-<i>}); futures complete there. {@link #close()} lets calls already running finish,
  * fails queued ones with {@link ClosedException}, then closes the native handles in reverse order of creation
- * (so no native call ever runs on a closed handle) and, without a path, deletes the temporary directory.
+ * (so no native call ever runs on a closed handle) and, without a path, deletes the temporary directory. Called on
+ * one of the pool's threads (a future's callback), it cannot wait for the call that thread is still running: it
+ * returns at once and a short-lived {@code tq-rocksdb-<id>-closer} thread does the waiting and the closing.
  *
  * <p><b>Copies.</b> {@link #mput} writes one {@link WriteBatch} (all or nothing); heap values are staged through a
  * reused per-thread direct buffer, direct values go to RocksDB as they are. {@link #mgetInto} reads every value
@@ -87,6 +90,10 @@ public final class RocksDbStorageClient implements KvStorageClient {
     private final WriteOptions writeOptions;
     private final ReadOptions readOptions;
     private final ThreadPoolExecutor executor;
+    /** Threads of {@link #executor}: close() on one of them must not wait for the pool to end. */
+    private final Set<Thread> poolThreads = ConcurrentHashMap.newKeySet();
+    /** Names this client's threads: {@code tq-rocksdb-<id>-}. */
+    private final String threadPrefix;
     private final ThreadLocal<Scratch> scratch = new ThreadLocal<>();
     /** Every thread's scratch, to close their write batches at close. */
     private final Queue<Scratch> scratches = new ConcurrentLinkedQueue<>();
@@ -104,12 +111,13 @@ public final class RocksDbStorageClient implements KvStorageClient {
         this.writeOptions = writeOptions;
         this.readOptions = readOptions;
         int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
-        String prefix = "tq-rocksdb-" + Integer.toHexString(System.identityHashCode(this)) + "-io-";
+        this.threadPrefix = "tq-rocksdb-" + Integer.toHexString(System.identityHashCode(this)) + "-";
         AtomicInteger names = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
                 r -> {
-                    Thread t = new Thread(r, prefix + names.incrementAndGet());
+                    Thread t = new Thread(r, threadPrefix + "io-" + names.incrementAndGet());
                     t.setDaemon(true);
+                    poolThreads.add(t);
                     return t;
                 });
     }
@@ -488,6 +496,11 @@ public final class RocksDbStorageClient implements KvStorageClient {
      * Waits for running calls, fails queued ones with {@link ClosedException}, closes the database and the other
      * native handles in reverse order of creation, then deletes the temporary directory (if any). Idempotent.
      *
+     * <p>On one of this client's pool threads (a callback of one of its futures) it returns without waiting: the
+     * call that thread runs cannot end before close() returns. A daemon {@code tq-rocksdb-<id>-closer} thread then
+     * waits for the running calls and releases everything (a failure is logged, not thrown). Calls made after
+     * close() fail with {@link ClosedException} either way.
+     *
      * @throws BackendException if RocksDB reports a failure while closing (everything is still released)
      */
     @Override
@@ -497,6 +510,35 @@ public final class RocksDbStorageClient implements KvStorageClient {
         }
         closing = true;
         executor.shutdown();
+        if (poolThreads.contains(Thread.currentThread())) {
+            Thread closer = new Thread(() -> {
+                Throwable failure = awaitCallsAndRelease();
+                if (failure != null) {
+                    LOG.warn("rocksdb storage at {}: closing failed", directory, failure);
+                }
+            }, threadPrefix + "closer");
+            closer.setDaemon(true);
+            closer.start();
+            return;
+        }
+        Throwable failure = awaitCallsAndRelease();
+        if (failure instanceof RuntimeException r) {
+            throw r;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+        if (failure != null) {
+            throw new BackendException("rocksdb: closing the storage at " + directory + " failed: " + failure, failure);
+        }
+    }
+
+    /**
+     * After {@code executor.shutdown()}: waits (as long as it takes, never under a running call) for the pool to
+     * end, then closes the native handles last first and deletes a temporary directory. Runs once per client.
+     * Returns the failure, if any.
+     */
+    private Throwable awaitCallsAndRelease() {
         boolean interrupted = false;
         long waited = 0;
         while (true) {
@@ -527,15 +569,7 @@ public final class RocksDbStorageClient implements KvStorageClient {
             Thread.currentThread().interrupt();
         }
         LOG.debug("rocksdb storage at {} closed", directory);
-        if (failure instanceof RuntimeException r) {
-            throw r;
-        }
-        if (failure instanceof Error err) {
-            throw err;
-        }
-        if (failure != null) {
-            throw new BackendException("rocksdb: closing the storage at " + directory + " failed: " + failure, failure);
-        }
+        return failure;
     }
 
     @Override

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.rocksdb.RocksDB;
 
 /** The client contract on its own: every read path, missing keys, wrong sizes, threads and close. */
@@ -216,6 +217,49 @@ class RocksDbStorageClientTest {
                 .isInstanceOf(ClosedException.class);
         assertThat(failure(client.mdelete(List.of("a"), noMeta(1)))).isInstanceOf(ClosedException.class);
         assertThatThrownBy(() -> client.unwrap(RocksDB.class)).isInstanceOf(ClosedException.class);
+    }
+
+    @Test
+    @Timeout(30)
+    void closeInAFutureCallbackOnAPoolThreadReturnsAndStillReleasesEverything() throws Exception {
+        List<String> keys = List.of("cb/0", "cb/1", "cb/2");
+        await(client.mput(keys, List.of(bytes(64, 1), bytes(64, 2), bytes(64, 3))));
+        String thread = null;
+        // a read may finish before the callback is attached, which then runs on this thread: try again
+        for (int attempt = 0; attempt < 200 && thread == null; attempt++) {
+            CompletableFuture<String> done = new CompletableFuture<>();
+            client.mget(keys, noMeta(3)).whenComplete((v, t) -> {
+                String name = Thread.currentThread().getName();
+                if (name.startsWith("tq-rocksdb-")) {
+                    client.close();
+                    done.complete(name);
+                } else {
+                    done.complete(null);
+                }
+            });
+            thread = done.get(10, TimeUnit.SECONDS);
+        }
+
+        assertThat(thread).as("a callback ran on a pool thread").isNotNull().contains("-io-");
+        assertThat(failure(client.mget(keys, noMeta(3)))).isInstanceOf(ClosedException.class);
+        assertThatThrownBy(() -> client.unwrap(RocksDB.class)).isInstanceOf(ClosedException.class);
+        String prefix = thread.substring(0, thread.indexOf("-io-") + 1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (threadsNamed(prefix).size() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(threadsNamed(prefix)).as("pool and closer threads of the closed client").isEmpty();
+        client.close(); // a second close is harmless
+    }
+
+    private static Set<Thread> threadsNamed(String prefix) {
+        Set<Thread> out = new HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && t.getName().startsWith(prefix)) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     @Test
