@@ -30,7 +30,7 @@ class ControllerCloseTest {
     }
 
     @Test
-    @Timeout(2)
+    @Timeout(20)
     void closeInAParkedFetchsCallbackReturnsAtOnceAndDoesNotInterruptTheCallbackThread() throws Exception {
         TransferQueue tq = TransferQueue.embedded(TqConfig.defaults());
         CompletableFuture<CloseInCallback> seen = new CompletableFuture<>();
@@ -45,9 +45,10 @@ class ControllerCloseTest {
 
         tq.sync().put("p", Batch.builder().dense("x", Tensor.of(new float[] {1, 2})).build());
 
-        CloseInCallback c = seen.get(1900, TimeUnit.MILLISECONDS);
+        CloseInCallback c = seen.get(15, TimeUnit.SECONDS);
         assertThat(c.thread()).as("the callback ran on a completion thread").startsWith("tq-controller-complete");
-        assertThat(c.closeNanos()).as("close() in the callback").isLessThan(TimeUnit.MILLISECONDS.toNanos(500));
+        // it used to wait 5 s for its own thread to finish: anything well below that shows it no longer does
+        assertThat(c.closeNanos()).as("close() in the callback").isLessThan(TimeUnit.SECONDS.toNanos(4));
         assertThat(c.interrupted()).as("close() interrupted its own caller").isFalse();
         tq.close(); // a second close is harmless
     }
