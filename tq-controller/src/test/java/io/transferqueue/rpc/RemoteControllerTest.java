@@ -249,7 +249,7 @@ class RemoteControllerTest {
             awaitWaiting(server, 1);
             server.close();
             server.close();
-            assertThatThrownBy(() -> parked.get(2, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+            assertThatThrownBy(() -> parked.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(ClosedException.class);
         }
     }

@@ -345,7 +345,7 @@ class RpcTest {
             awaitSize(parked, 1);
             server.close();
             server.close();
-            assertThatThrownBy(() -> call.get(2, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+            assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(ClosedException.class).hasMessageContaining("echo closed");
         }
     }
