@@ -1,7 +1,12 @@
 package io.transferqueue.it.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.transferqueue.backend.redis.RedisOptions;
 import io.transferqueue.config.TqConfig;
+import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
@@ -26,5 +31,18 @@ class ContainerRedisConformanceIT extends AbstractRedisConformanceIT {
     @Override
     protected boolean isCluster() {
         return false;
+    }
+
+    /** The inherited suite talks to the container, which keeps nothing on disk (as the local-server variant). */
+    @Test
+    void theSuiteRunsAgainstTheContainerWithPersistenceOff() {
+        RedisClient client = RedisClient.create(redisConfig().get(RedisOptions.URI));
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            assertThat(c.sync().ping()).isEqualTo("PONG");
+            assertThat(c.sync().configGet("appendonly")).containsEntry("appendonly", "no");
+            assertThat(c.sync().configGet("save")).containsEntry("save", "");
+        } finally {
+            client.shutdown();
+        }
     }
 }
