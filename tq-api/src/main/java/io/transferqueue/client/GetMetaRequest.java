@@ -60,7 +60,7 @@ public record GetMetaRequest(String partition, FetchMode mode, List<String> fiel
     public GetMetaRequest {
         requireNonNull(partition, "partition is null");
         requireNonNull(mode, "mode is null");
-        fields = fields == null ? List.of() : distinct(fields);
+        fields = fields == null ? List.of() : distinctFields(fields);
         sampling = sampling == null ? SamplingParams.none() : sampling;
         maxWait = maxWait == null ? Duration.ZERO : maxWait;
         if (maxWait.isNegative()) {
@@ -75,11 +75,18 @@ public record GetMetaRequest(String partition, FetchMode mode, List<String> fiel
         }
     }
 
-    /** The names without repeats, in first-seen order; at most {@link #MAX_FIELDS}. */
-    private static List<String> distinct(List<String> fields) {
+    /**
+     * Field names without repeats, in first-seen order, as every request that names fields takes them.
+     *
+     * @throws InvalidRequestException for a null name or more than {@link #MAX_FIELDS} distinct names
+     */
+    public static List<String> distinctFields(List<String> fields) {
         LinkedHashSet<String> seen = new LinkedHashSet<>();
         for (String f : fields) {
-            if (seen.add(requireNonNull(f, "field name is null")) && seen.size() > MAX_FIELDS) {
+            if (f == null) {
+                throw new InvalidRequestException("null field name");
+            }
+            if (seen.add(f) && seen.size() > MAX_FIELDS) {
                 throw new InvalidRequestException("a request may name at most " + MAX_FIELDS + " distinct fields, got "
                         + "more in a list of " + fields.size());
             }

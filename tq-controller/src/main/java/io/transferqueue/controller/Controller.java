@@ -1345,7 +1345,7 @@ public final class Controller implements AutoCloseable {
     private KvRows lookup(String partition, List<String> keys, List<String> fields, boolean commonOnly,
             boolean skipMissing, boolean withClearing) {
         checkDistinct(keys);
-        fields = fields == null ? null : distinctFields(fields);
+        fields = fields == null ? null : GetMetaRequest.distinctFields(fields);
         Holder h = lock(partition, false);
         try {
             Partition p = h == null ? null : h.partition;
@@ -1453,21 +1453,6 @@ public final class Controller implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    /** Field names without repeats, in first-seen order, at most {@link GetMetaRequest#MAX_FIELDS} of them. */
-    private static List<String> distinctFields(List<String> fields) {
-        Set<String> seen = new java.util.LinkedHashSet<>();
-        for (String f : fields) {
-            if (f == null) {
-                throw new InvalidRequestException("null field name");
-            }
-            if (seen.add(f) && seen.size() > GetMetaRequest.MAX_FIELDS) {
-                throw new InvalidRequestException("a request may name at most " + GetMetaRequest.MAX_FIELDS
-                        + " distinct fields, got more in a list of " + fields.size());
-            }
-        }
-        return new ArrayList<>(seen);
     }
 
     private static void checkDistinct(List<String> keys) {
