@@ -66,7 +66,6 @@ public final class RpcServer implements AutoCloseable {
     private final AtomicLong malformed = new AtomicLong();
     /** Requests still running, by peer identity and request id (I/O thread and completing threads). */
     private final Map<String, CompletableFuture<WireMessage>> inflight = new java.util.concurrent.ConcurrentHashMap<>();
-    private final AtomicLong served = new AtomicLong();
     /** Held for the whole of {@link #close()}: a second caller returns only once everything is released. */
     private final Object closing = new Object();
 
@@ -121,11 +120,6 @@ public final class RpcServer implements AutoCloseable {
     /** Messages that could not be decoded (answered with an error or dropped). */
     public long malformedMessages() {
         return malformed.get();
-    }
-
-    /** Requests answered. */
-    public long servedRequests() {
-        return served.get();
     }
 
     private void loop() {
@@ -340,7 +334,6 @@ public final class RpcServer implements AutoCloseable {
             int flags = i < frames.size() - 1 ? ZMQ.SNDMORE : 0;
             router.sendMsg(new zmq.Msg(frames.get(i)), flags);
         }
-        served.incrementAndGet();
     }
 
     private void flush() {
