@@ -173,15 +173,10 @@ final class QueueClient implements TransferQueueClient {
      */
     private CompletableFuture<Map<String, boolean[]>> heldBefore(BatchMeta rows, boolean[] created,
             Map<String, FieldSchema> schema) {
-        List<Integer> existing = new ArrayList<>();
-        for (int i = 0; i < created.length; i++) {
-            if (!created[i]) {
-                existing.add(i);
-            }
-        }
+        int[] existing = positions(created, false);
         Map<String, boolean[]> held = new HashMap<>();
         schema.keySet().forEach(f -> held.put(f, new boolean[rows.size()]));
-        if (existing.isEmpty() || schema.isEmpty()) {
+        if (existing.length == 0 || schema.isEmpty()) {
             return CompletableFuture.completedFuture(held);
         }
         boolean metaKnows = rows.schema().keySet().containsAll(schema.keySet());
@@ -189,18 +184,21 @@ final class QueueClient implements TransferQueueClient {
             metaKnows &= rows.isReady(i);
         }
         if (metaKnows) {
-            String partition = rows.partition(existing.get(0));
+            String partition = rows.partition(existing[0]);
             schema.forEach((f, incoming) -> checkType(partition, f, rows.schema(f), incoming));
-            held.values().forEach(h -> existing.forEach(i -> h[i] = true));
+            for (boolean[] h : held.values()) {
+                for (int i : existing) {
+                    h[i] = true;
+                }
+            }
             return CompletableFuture.completedFuture(held);
         }
-        int[] positions = existing.stream().mapToInt(Integer::intValue).toArray();
-        return controller.checkProduce(rows.selectRows(positions), schema).thenApply(found -> {
+        return controller.checkProduce(rows.selectRows(existing), schema).thenApply(found -> {
             found.forEach((f, h) -> {
                 boolean[] all = held.get(f);
                 if (all != null) {
-                    for (int k = 0; k < positions.length; k++) {
-                        all[positions[k]] = h[k];
+                    for (int k = 0; k < existing.length; k++) {
+                        all[existing[k]] = h[k];
                     }
                 }
             });
@@ -208,24 +206,25 @@ final class QueueClient implements TransferQueueClient {
         });
     }
 
-    /** The controller's rule ({@code FieldState.checkCompatible}): kind (object or tensor), dtype and rank agree. */
+    /** The positions {@code i} where {@code flags[i] == value}, in order. */
+    private static int[] positions(boolean[] flags, boolean value) {
+        int n = 0;
+        for (boolean f : flags) {
+            n += f == value ? 1 : 0;
+        }
+        int[] out = new int[n];
+        for (int i = 0, k = 0; i < flags.length; i++) {
+            if (flags[i] == value) {
+                out[k++] = i;
+            }
+        }
+        return out;
+    }
+
+    /** The controller's rule ({@link FieldSchema#checkCompatible}), checked before anything is written. */
     private static void checkType(String partition, String field, FieldSchema existing, FieldSchema incoming) {
-        boolean obj = existing.kind() == ColumnKind.OBJECT;
-        if (obj != (incoming.kind() == ColumnKind.OBJECT)) {
-            throw new SchemaConflictException("field '" + field + "' of partition '" + partition + "' holds "
-                    + (obj ? "objects" : existing.dtype() + " tensors") + ", the new data is " + incoming
-                    + "; all batches of a field must agree; nothing was written");
-        }
-        if (!obj && existing.dtype() != incoming.dtype()) {
-            throw new SchemaConflictException("dtype mismatch for field '" + field + "' of partition '" + partition
-                    + "': existing " + existing.dtype() + ", incoming " + incoming.dtype()
-                    + "; all batches of a field must have the same dtype; nothing was written");
-        }
-        if (!obj && existing.rank() != incoming.rank()) {
-            throw new SchemaConflictException("rank mismatch for field '" + field + "' of partition '" + partition
-                    + "': existing rows have rank " + existing.rank() + ", incoming " + incoming.rank()
-                    + "; nothing was written");
-        }
+        FieldSchema.checkCompatible(partition, field, existing.kind() == ColumnKind.OBJECT, existing.dtype(),
+                existing.rank(), incoming, "; nothing was written");
     }
 
     /**
@@ -241,13 +240,7 @@ final class QueueClient implements TransferQueueClient {
                 || failure instanceof PartitionNotFoundException);
         CompletableFuture<Void> deleted = held == null ? CompletableFuture.completedFuture(null)
                 : removeCells(batch, rows, created, held, gone);
-        List<Integer> createdList = new ArrayList<>();
-        for (int i = 0; i < created.length; i++) {
-            if (created[i]) {
-                createdList.add(i);
-            }
-        }
-        BatchMeta createdRows = rows.selectRows(createdList.stream().mapToInt(Integer::intValue).toArray());
+        BatchMeta createdRows = rows.selectRows(positions(created, true));
         return deleted.<CompletableFuture<BatchMeta>>handle((v, deleteError) -> {
             CompletableFuture<Void> released;
             try {

@@ -8,6 +8,7 @@ import io.transferqueue.data.DType;
 import io.transferqueue.data.DenseColumn;
 import io.transferqueue.data.JaggedColumn;
 import io.transferqueue.data.Shapes;
+import io.transferqueue.error.SchemaConflictException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -104,6 +105,33 @@ public final class FieldSchema {
 
     public ColumnKind kind() {
         return kind;
+    }
+
+    /**
+     * The rule every batch of a field follows: rows described by {@code incoming} may join rows of a field that
+     * holds objects ({@code existingObject}) or tensors of {@code existingDtype} and {@code existingRank} only if
+     * kind (object or tensor), dtype and rank agree. Shapes within the rank may differ.
+     *
+     * @param consequence appended to the message, e.g. {@code "; nothing was written"}, or empty
+     * @throws SchemaConflictException naming the field, the partition, the existing and the incoming type
+     */
+    public static void checkCompatible(String partition, String field, boolean existingObject, DType existingDtype,
+            int existingRank, FieldSchema incoming, String consequence) {
+        boolean obj = incoming.kind() == ColumnKind.OBJECT;
+        if (obj != existingObject) {
+            throw new SchemaConflictException("field '" + field + "' of partition '" + partition + "' holds "
+                    + (existingObject ? "objects" : existingDtype + " tensors") + ", the new data is " + incoming
+                    + "; all batches of a field must agree" + consequence);
+        }
+        if (!obj && incoming.dtype() != existingDtype) {
+            throw new SchemaConflictException("dtype mismatch for field '" + field + "' of partition '" + partition
+                    + "': existing " + existingDtype + ", incoming " + incoming.dtype()
+                    + "; all batches of a field must have the same dtype" + consequence);
+        }
+        if (!obj && incoming.rank() != existingRank) {
+            throw new SchemaConflictException("rank mismatch for field '" + field + "' of partition '" + partition
+                    + "': existing rows have rank " + existingRank + ", incoming " + incoming.rank() + consequence);
+        }
     }
 
     /** Element type, or {@code null} for object fields. */

@@ -55,21 +55,7 @@ final class FieldState {
      * @throws SchemaConflictException naming the field, the existing and the incoming type
      */
     void checkCompatible(String partition, FieldSchema incoming) {
-        boolean obj = incoming.kind() == ColumnKind.OBJECT;
-        if (obj != object) {
-            throw new SchemaConflictException("field '" + name + "' of partition '" + partition + "' holds "
-                    + (object ? "objects" : dtype + " tensors") + ", the new data is " + incoming
-                    + "; all batches of a field must agree");
-        }
-        if (!obj && incoming.dtype() != dtype) {
-            throw new SchemaConflictException("dtype mismatch for field '" + name + "' of partition '" + partition
-                    + "': existing " + dtype + ", incoming " + incoming.dtype()
-                    + "; all batches of a field must have the same dtype");
-        }
-        if (!obj && incoming.rank() != rank) {
-            throw new SchemaConflictException("rank mismatch for field '" + name + "' of partition '" + partition
-                    + "': existing rows have rank " + rank + ", incoming " + incoming.rank());
-        }
+        FieldSchema.checkCompatible(partition, name, object, dtype, rank, incoming, "");
     }
 
     boolean isObject() {
