@@ -59,11 +59,6 @@ final class DeviceAllocation {
         }
     }
 
-    /** True while someone holds a reference. */
-    boolean isLive() {
-        return refs.get() > 0;
-    }
-
     @Override
     public String toString() {
         return "DeviceAllocation(" + id + ", chunk " + (chunk == null ? "-" : chunk.id) + ", offset " + offset

@@ -47,7 +47,6 @@ final class PutRequest {
         String[] names = new String[n];
         DType[] dtypes = new DType[n];
         int[][] denseShapes = new int[n][];
-        int[] ranks = new int[n];
         for (int f = 0; f < n; f++) {
             names[f] = fields[f].name;
             if (fields[f] instanceof DenseField d) {
@@ -55,10 +54,9 @@ final class PutRequest {
                 denseShapes[f] = d.rowShape;
             } else if (fields[f] instanceof JaggedField j) {
                 dtypes[f] = j.dtype;
-                ranks[f] = j.rank;
             }
         }
-        this.layout = new RowLayout(names, dtypes, denseShapes, ranks);
+        this.layout = new RowLayout(names, dtypes, denseShapes);
     }
 
     /** The fields of this put, shared by every row it stores. */

@@ -15,14 +15,11 @@ final class RowLayout {
     private final DType[] dtypes;
     /** Non-null for dense fields: the shape of every row. */
     private final int[][] denseShapes;
-    /** Rank of jagged fields, 0 otherwise. */
-    private final int[] jaggedRanks;
 
-    RowLayout(String[] names, DType[] dtypes, int[][] denseShapes, int[] jaggedRanks) {
+    RowLayout(String[] names, DType[] dtypes, int[][] denseShapes) {
         this.names = names;
         this.dtypes = dtypes;
         this.denseShapes = denseShapes;
-        this.jaggedRanks = jaggedRanks;
     }
 
     int size() {
@@ -39,15 +36,6 @@ final class RowLayout {
 
     boolean isObject(int i) {
         return dtypes[i] == null;
-    }
-
-    /** The row shape of a dense field, else null (do not modify). */
-    int[] denseShape(int i) {
-        return denseShapes[i];
-    }
-
-    int jaggedRank(int i) {
-        return jaggedRanks[i];
     }
 
     /** Position of {@code name}, or -1. */
@@ -114,23 +102,20 @@ final class RowLayout {
         String[] ns = new String[n];
         DType[] ds = new DType[n];
         int[][] shapes = new int[n][];
-        int[] ranks = new int[n];
         int j = 0;
         for (int i : kept) {
             ns[j] = names[i];
             ds[j] = dtypes[i];
             shapes[j] = denseShapes[i];
-            ranks[j] = jaggedRanks[i];
             sources[j++] = i;
         }
         for (int k = 0; k < update.names.length; k++) {
             ns[j] = update.names[k];
             ds[j] = update.dtypes[k];
             shapes[j] = update.denseShapes[k];
-            ranks[j] = update.jaggedRanks[k];
             sources[j++] = -1 - k;
         }
-        return new RowLayout(ns, ds, shapes, ranks);
+        return new RowLayout(ns, ds, shapes);
     }
 
     /** The layout of fields {@code indexes} of this one, in that order. */
@@ -139,15 +124,13 @@ final class RowLayout {
         String[] ns = new String[n];
         DType[] ds = new DType[n];
         int[][] shapes = new int[n][];
-        int[] ranks = new int[n];
         for (int j = 0; j < n; j++) {
             int i = indexes[j];
             ns[j] = names[i];
             ds[j] = dtypes[i];
             shapes[j] = denseShapes[i];
-            ranks[j] = jaggedRanks[i];
         }
-        return new RowLayout(ns, ds, shapes, ranks);
+        return new RowLayout(ns, ds, shapes);
     }
 
     /** Number of fields of the layout {@link #mergedWith} would build. */

@@ -74,14 +74,6 @@ final class UnitMessages {
         return c instanceof DenseColumn d ? d.rowData(k) : ((JaggedColumn) c).rowData(k);
     }
 
-    static int[] concatShapes(List<int[]> shapes, int rank) {
-        int[] out = new int[shapes.size() * rank];
-        for (int i = 0; i < shapes.size(); i++) {
-            System.arraycopy(shapes.get(i), 0, out, i * rank, rank);
-        }
-        return out;
-    }
-
     static String describe(int[] positions) {
         return positions.length <= 8 ? Arrays.toString(positions) : positions.length + " rows";
     }

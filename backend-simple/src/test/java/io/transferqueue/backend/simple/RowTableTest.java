@@ -12,8 +12,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class RowTableTest {
     private static StoredRow row(int gen) {
-        return new StoredRow(gen, new RowLayout(new String[0], new io.transferqueue.data.DType[0], new int[0][],
-                new int[0]), new Object[0]);
+        return new StoredRow(gen, new RowLayout(new String[0], new io.transferqueue.data.DType[0], new int[0][]),
+                new Object[0]);
     }
 
     @ParameterizedTest(name = "stride {0}")
