@@ -23,13 +23,23 @@ public final class Futures {
      * @throws RuntimeException the future's own failure, unwrapped from {@link CompletionException}
      */
     public static <T> T await(CompletableFuture<T> f, Duration timeout, String what) {
+        return await(f, timeout, what, "");
+    }
+
+    /**
+     * {@link #await(CompletableFuture, Duration, String)}, naming where the deadline comes from in the message of
+     * this wait's own timeout only (a {@link DeadlineExceededException} the future fails with passes unchanged).
+     *
+     * @param deadlineSource appended to the timeout message, e.g. {@code " (tq.client.timeout)"}
+     */
+    public static <T> T await(CompletableFuture<T> f, Duration timeout, String what, String deadlineSource) {
         try {
             return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw unwrap(e.getCause());
         } catch (TimeoutException e) {
             f.cancel(false);
-            throw new DeadlineExceededException(what + " did not complete within " + timeout);
+            throw new DeadlineExceededException(what + " did not complete within " + timeout + deadlineSource);
         } catch (CancellationException e) {
             throw new TransferQueueException(what + " was cancelled", e);
         } catch (InterruptedException e) {

@@ -33,11 +33,7 @@ public final class SyncTransferQueueClient {
     }
 
     private <T> T await(CompletableFuture<T> f, Duration extra, String what) {
-        try {
-            return Futures.await(f, timeout.plus(extra), what);
-        } catch (DeadlineExceededException e) {
-            throw new DeadlineExceededException(e.getMessage() + " (tq.client.timeout)");
-        }
+        return Futures.await(f, timeout.plus(extra), what, " (tq.client.timeout)");
     }
 
     private <T> T await(CompletableFuture<T> f, String what) {
