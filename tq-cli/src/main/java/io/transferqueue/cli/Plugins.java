@@ -10,17 +10,17 @@ import java.util.List;
 import java.util.Set;
 
 /** The plugins on the command's class path and every option they declare. */
-final class Plugins {
-    final NamedPlugins<StorageManagerFactory> backends;
-    final NamedPlugins<SamplerFactory> samplers;
+public final class Plugins {
+    public final NamedPlugins<StorageManagerFactory> backends;
+    public final NamedPlugins<SamplerFactory> samplers;
 
-    Plugins() {
+    public Plugins() {
         ClassLoader l = Plugins.class.getClassLoader();
         backends = NamedPlugins.discover(StorageManagerFactory.class, l, "storage backend", StorageManagerFactory::name);
         samplers = NamedPlugins.discover(SamplerFactory.class, l, "sampler", SamplerFactory::name);
     }
 
-    List<ConfigOption<?>> knownOptions() {
+    public List<ConfigOption<?>> knownOptions() {
         return TransferQueue.knownOptions(backends, samplers);
     }
 

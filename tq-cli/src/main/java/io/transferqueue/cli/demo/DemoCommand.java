@@ -1,7 +1,7 @@
 package io.transferqueue.cli.demo;
 
-import io.transferqueue.TransferQueue;
-import io.transferqueue.config.ConfigOption;
+import io.transferqueue.backend.redis.RedisOptions;
+import io.transferqueue.cli.Plugins;
 import io.transferqueue.config.CoreOptions;
 import io.transferqueue.config.TqConfig;
 import io.transferqueue.error.ConfigException;
@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,9 +39,6 @@ import picocli.CommandLine.Spec;
 public final class DemoCommand implements Callable<Integer> {
     static final String SEQLEN_BALANCED = "seqlen-balanced";
     static final String RANK_AWARE = "rank-aware";
-    /** Option of the redis backend that {@code --redis-uri} sets (a plain key: the backend may not be present). */
-    static final String REDIS_URI_KEY = "tq.storage.redis.uri";
-    static final String REDIS_CLUSTER_KEY = "tq.storage.redis.cluster-nodes";
     static final String DEFAULT_REDIS_URI = "redis://127.0.0.1:6379";
     static final int MAX_ROWS = 1_000_000;
     static final int MAX_N = 64;
@@ -116,8 +112,8 @@ public final class DemoCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        if (settings.backend().equals("redis") && settings.config().rawValue(REDIS_CLUSTER_KEY) == null) {
-            String configured = settings.config().rawValue(REDIS_URI_KEY);
+        if (settings.backend().equals("redis") && settings.config().rawValue(RedisOptions.CLUSTER_NODES.key()) == null) {
+            String configured = settings.config().rawValue(RedisOptions.URI.key());
             String uri = configured != null ? configured : DEFAULT_REDIS_URI;
             String problem = RedisProbe.problem(uri, Duration.ofSeconds(2));
             if (problem != null) {
@@ -185,11 +181,9 @@ public final class DemoCommand implements Callable<Integer> {
                         + "'");
             }
         }
-        ClassLoader loader = DemoCommand.class.getClassLoader();
-        NamedPlugins<StorageManagerFactory> backends = NamedPlugins.discover(StorageManagerFactory.class, loader,
-                "storage backend", StorageManagerFactory::name);
-        NamedPlugins<SamplerFactory> samplers = NamedPlugins.discover(SamplerFactory.class, loader, "sampler",
-                SamplerFactory::name);
+        Plugins plugins = new Plugins();
+        NamedPlugins<StorageManagerFactory> backends = plugins.backends;
+        NamedPlugins<SamplerFactory> samplers = plugins.samplers;
         TqConfig cfg;
         String name;
         try {
@@ -214,10 +208,9 @@ public final class DemoCommand implements Callable<Integer> {
                 if (!redisUri.startsWith("redis://") && !redisUri.startsWith("rediss://")) {
                     throw new InvalidOption("--redis-uri must look like redis://host:port, got '" + redisUri + "'");
                 }
-                cfg = cfg.with(REDIS_URI_KEY, redisUri);
+                cfg = cfg.with(RedisOptions.URI, redisUri);
             }
-            List<ConfigOption<?>> known = TransferQueue.knownOptions(backends, samplers);
-            cfg.validate(known);
+            cfg.validate(plugins.knownOptions());
         } catch (ConfigException e) {
             // values set in code here come from --set (--backend and --redis-uri were checked above)
             throw new InvalidOption(e.getMessage().replace("(from code)", "(from --set)"));

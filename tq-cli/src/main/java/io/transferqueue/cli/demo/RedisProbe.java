@@ -13,7 +13,7 @@ import java.time.Duration;
 /**
  * Checks, before the demo starts the redis backend, that a Redis server answers at a URI: a TCP connection and a
  * {@code PING}. So an unreachable server is one clear message instead of a backend timeout in the middle of a
- * step. Uses no Redis client (the backend may not be on the class path).
+ * step. Uses no Redis client: a short TCP probe with its own timeout.
  */
 final class RedisProbe {
     static final int DEFAULT_PORT = 6379;
