@@ -5,7 +5,6 @@ import io.transferqueue.error.WireFormatException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -356,11 +355,22 @@ final class MsgpackValues {
 
     private static String string(ByteBuffer b, long len) {
         need(b, len, "string");
-        ByteBuffer s = b.slice(b.position(), (int) len);
-        b.position(b.position() + (int) len);
+        int start = b.position();
+        int n = (int) len;
+        b.position(start + n);
+        boolean ascii = true;
+        for (int i = start; i < start + n && ascii; i++) {
+            ascii = b.get(i) >= 0;
+        }
+        if (ascii) {
+            // keys, field names and tags: ASCII needs no validating decoder
+            byte[] a = new byte[n];
+            b.get(start, a);
+            return new String(a, StandardCharsets.US_ASCII);
+        }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(s).toString();
+            // a new decoder reports malformed and unmappable input (String's constructor would replace it)
+            return StandardCharsets.UTF_8.newDecoder().decode(b.slice(start, n)).toString();
         } catch (CharacterCodingException e) {
             throw new WireFormatException("string is not valid UTF-8");
         }
@@ -393,10 +403,11 @@ final class MsgpackValues {
                 throw new WireFormatException("map key is not a string");
             }
             Object v = read(b, depth + 1, limits);
-            if (out.containsKey(key)) {
+            int before = out.size();
+            out.put(key, v);
+            if (out.size() == before) {
                 throw new WireFormatException("duplicate map key '" + key + "'");
             }
-            out.put(key, v);
         }
         return Collections.unmodifiableMap(out);
     }
