@@ -258,7 +258,7 @@ final class StorageUnit {
             waiters.addLast(p);
             return;
         }
-        apply(p, after);
+        apply(p, need, after);
     }
 
     /**
@@ -326,7 +326,7 @@ final class StorageUnit {
             waiters.pollFirst();
             p.timer.cancel(false);
             try {
-                apply(p, after);
+                apply(p, need, after);
             } catch (RuntimeException | Error e) {
                 after.add(() -> p.future.completeExceptionally(Failures.translate(e)));
             }
@@ -340,9 +340,11 @@ final class StorageUnit {
         int newRows = 0;
         long incoming = 0;
         long replaced = 0;
+        StoredRow[] found = new StoredRow[g.size()];
         for (int k = 0; k < g.size(); k++) {
             int pos = g.batchPosition(k);
             StoredRow old = rows.get(r.partition(pos), g.globalIndex(k));
+            found[k] = old;
             int gen = r.generation(pos);
             if (old != null && old.generation() > gen) {
                 throw ReadPlan.stale(r.handle(pos), old.generation(), index, "nothing was written to this unit");
@@ -362,7 +364,7 @@ final class StorageUnit {
                 replaced += old.bytes();
             }
         }
-        return new Need(g.size(), incoming, newRows, incoming - replaced);
+        return new Need(g.size(), incoming, newRows, incoming - replaced, found);
     }
 
     private boolean fits(Need n) {
@@ -370,8 +372,12 @@ final class StorageUnit {
                 && (byteCapacity < 0 || usedBytes + n.byteDelta <= byteCapacity);
     }
 
-    /** Copies the cells of {@code p}, then commits them all; a failure while copying changes nothing. */
-    private void apply(PendingPut p, List<Runnable> after) {
+    /**
+     * Copies the cells of {@code p}, then commits them all; a failure while copying changes nothing.
+     *
+     * @param need what {@link #need} found for {@code p} under this same lock hold (its rows as they are now)
+     */
+    private void apply(PendingPut p, Need need, List<Runnable> after) {
         PutRequest r = p.request;
         RoutingGroup g = p.group;
         int n = g.size();
@@ -387,13 +393,12 @@ final class StorageUnit {
             copies[k] = cells;
         }
         StoredRow[] staged = new StoredRow[n];
-        StoredRow[] old = new StoredRow[n];
+        StoredRow[] old = need.found;
         RowLayout layout = r.layout();
         Map<RowLayout, StoredRow.Merge> merges = null;
         for (int k = 0; k < n; k++) {
             int pos = g.batchPosition(k);
             int gen = r.generation(pos);
-            old[k] = rows.get(r.partition(pos), g.globalIndex(k));
             if (old[k] != null && old[k].generation() == gen) {
                 if (merges == null) {
                     merges = StoredRow.mergeCache();
@@ -485,12 +490,15 @@ final class StorageUnit {
         final long putBytes;
         final int newRows;
         final long byteDelta;
+        /** The stored row of each of the put's rows (null: none), for {@link #apply} under the same lock hold. */
+        final StoredRow[] found;
 
-        Need(int putRows, long putBytes, int newRows, long byteDelta) {
+        Need(int putRows, long putBytes, int newRows, long byteDelta, StoredRow[] found) {
             this.putRows = putRows;
             this.putBytes = putBytes;
             this.newRows = newRows;
             this.byteDelta = byteDelta;
+            this.found = found;
         }
 
         boolean consumes() {
