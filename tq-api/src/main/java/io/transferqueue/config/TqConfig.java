@@ -318,6 +318,30 @@ public final class TqConfig {
         return out;
     }
 
+    /**
+     * Refuses keys under {@code prefix} set explicitly here that are none of {@code options}: what a plugin checks
+     * for its own namespace when it is created, so a typo in a backend key fails even without {@link #validate}.
+     *
+     * @param owner names the plugin in the message, e.g. {@code storage backend 'redis'}
+     * @throws ConfigException listing the unknown keys and the supported ones
+     */
+    public void rejectUnknownUnder(String prefix, Collection<? extends ConfigOption<?>> options, String owner) {
+        Set<String> known = new TreeSet<>();
+        for (ConfigOption<?> o : options) {
+            known.add(o.key());
+        }
+        List<String> unknown = new ArrayList<>();
+        for (String key : explicitValues().keySet()) {
+            if (key.startsWith(prefix) && !known.contains(key)) {
+                unknown.add(key);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new ConfigException("unknown option" + (unknown.size() > 1 ? "s " : " ") + unknown + " of " + owner
+                    + "; supported keys: " + known);
+        }
+    }
+
     /** Every explicitly configured key with its raw text (from code, system properties and the file). */
     public Map<String, String> explicitValues() {
         Map<String, String> out = new TreeMap<>(file);

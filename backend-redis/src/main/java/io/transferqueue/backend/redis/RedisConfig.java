@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeSet;
 
 /**
  * The validated settings of one Redis backend. {@link #toString()} never shows the password.
@@ -77,7 +76,7 @@ public record RedisConfig(boolean cluster, List<Endpoint> nodes, String username
      */
     public static RedisConfig from(TqConfig config) {
         requireNonNull(config, "config is null");
-        rejectUnknownKeys(config);
+        config.rejectUnknownUnder(RedisOptions.PREFIX, RedisOptions.all(), "storage backend 'redis'");
         boolean tls = config.get(RedisOptions.TLS);
         List<String> seeds = config.get(RedisOptions.CLUSTER_NODES);
         boolean cluster = seeds != null;
@@ -121,23 +120,6 @@ public record RedisConfig(boolean cluster, List<Endpoint> nodes, String username
         return new RedisConfig(cluster, nodes, username, password, database, config.get(RedisOptions.KEY_PREFIX),
                 config.get(RedisOptions.COMMAND_TIMEOUT), config.get(RedisOptions.TTL),
                 config.get(RedisOptions.MAX_BATCH_SIZE).bytes());
-    }
-
-    private static void rejectUnknownKeys(TqConfig config) {
-        TreeSet<String> known = new TreeSet<>();
-        for (ConfigOption<?> o : RedisOptions.all()) {
-            known.add(o.key());
-        }
-        List<String> unknown = new ArrayList<>();
-        for (String key : config.explicitValues().keySet()) {
-            if (key.startsWith(RedisOptions.PREFIX) && !known.contains(key)) {
-                unknown.add(key);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new ConfigException("unknown option" + (unknown.size() > 1 ? "s " : " ") + unknown
-                    + " of storage backend 'redis'; supported keys: " + known);
-        }
     }
 
     private record Parsed(Endpoint endpoint, Integer database) {

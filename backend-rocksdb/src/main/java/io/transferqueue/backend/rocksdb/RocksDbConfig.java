@@ -2,16 +2,12 @@ package io.transferqueue.backend.rocksdb;
 
 import static java.util.Objects.requireNonNull;
 
-import io.transferqueue.config.ConfigOption;
 import io.transferqueue.config.DataSize;
 import io.transferqueue.config.TqConfig;
 import io.transferqueue.error.ConfigException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The validated settings of one RocksDB backend, read from {@link RocksDbOptions}.
@@ -47,20 +43,7 @@ public record RocksDbConfig(Path path, boolean createIfMissing, DataSize blockCa
      */
     public static RocksDbConfig from(TqConfig config) {
         requireNonNull(config, "config is null");
-        Set<String> known = new HashSet<>();
-        for (ConfigOption<?> o : RocksDbOptions.all()) {
-            known.add(o.key());
-        }
-        Set<String> unknown = new TreeSet<>();
-        for (String key : config.explicitValues().keySet()) {
-            if (key.startsWith(RocksDbOptions.PREFIX) && !known.contains(key)) {
-                unknown.add(key);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new ConfigException("unknown rocksdb storage option" + (unknown.size() > 1 ? "s " : " ") + unknown
-                    + "; supported keys: " + new TreeSet<>(known));
-        }
+        config.rejectUnknownUnder(RocksDbOptions.PREFIX, RocksDbOptions.all(), "storage backend 'rocksdb'");
         String p = config.get(RocksDbOptions.PATH);
         Path path = null;
         if (p != null) {

@@ -2,14 +2,10 @@ package io.transferqueue.backend.simple;
 
 import static java.util.Objects.requireNonNull;
 
-import io.transferqueue.config.ConfigOption;
 import io.transferqueue.config.DataSize;
 import io.transferqueue.config.TqConfig;
 import io.transferqueue.error.ConfigException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.TreeSet;
 
 /**
  * The validated settings of one {@link SimpleStorageManager}.
@@ -61,20 +57,7 @@ public record SimpleStorageConfig(int units, long rowCapacity, long byteCapacity
      */
     public static SimpleStorageConfig from(TqConfig config) {
         requireNonNull(config, "config is null");
-        List<String> unknown = new ArrayList<>();
-        TreeSet<String> known = new TreeSet<>();
-        for (ConfigOption<?> o : SimpleStorageOptions.all()) {
-            known.add(o.key());
-        }
-        for (String key : config.explicitValues().keySet()) {
-            if (key.startsWith(SimpleStorageOptions.PREFIX) && !known.contains(key)) {
-                unknown.add(key);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new ConfigException("unknown option" + (unknown.size() > 1 ? "s " : " ") + unknown
-                    + " of storage backend 'simple'; supported keys: " + known);
-        }
+        config.rejectUnknownUnder(SimpleStorageOptions.PREFIX, SimpleStorageOptions.all(), "storage backend 'simple'");
         Long rows = config.get(SimpleStorageOptions.CAPACITY_ROWS);
         DataSize bytes = config.get(SimpleStorageOptions.CAPACITY_BYTES);
         return new SimpleStorageConfig(config.get(SimpleStorageOptions.UNITS), rows == null ? -1 : rows,
