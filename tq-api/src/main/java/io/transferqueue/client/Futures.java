@@ -48,11 +48,17 @@ public final class Futures {
         }
     }
 
-    /** The typed failure inside {@link CompletionException}/{@link ExecutionException} wrappers. */
-    public static RuntimeException unwrap(Throwable t) {
+    /** The failure inside {@link CompletionException}/{@link ExecutionException} wrappers, as it is. */
+    public static Throwable cause(Throwable t) {
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
+        return t;
+    }
+
+    /** The typed failure inside {@link CompletionException}/{@link ExecutionException} wrappers. */
+    public static RuntimeException unwrap(Throwable failure) {
+        Throwable t = cause(failure);
         if (t instanceof RuntimeException r) {
             return r;
         }

@@ -6,6 +6,7 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisLoadingException;
+import io.transferqueue.client.Futures;
 import io.transferqueue.error.BackendException;
 import io.transferqueue.error.BackendUnavailableException;
 import io.transferqueue.error.CapacityExceededException;
@@ -13,8 +14,6 @@ import io.transferqueue.error.TransferQueueException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Turns what Lettuce and Netty throw into the typed errors of the storage SPI:
@@ -96,11 +95,7 @@ final class RedisErrors {
     }
 
     static Throwable unwrap(Throwable t) {
-        Throwable c = t;
-        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c;
+        return Futures.cause(t);
     }
 
     private static String describe(Throwable t) {

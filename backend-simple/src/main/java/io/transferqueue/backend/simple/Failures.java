@@ -1,13 +1,12 @@
 package io.transferqueue.backend.simple;
 
+import io.transferqueue.client.Futures;
 import io.transferqueue.error.BackendException;
 import io.transferqueue.error.ClosedException;
 import io.transferqueue.error.InvalidRequestException;
 import io.transferqueue.error.TransferQueueException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,10 +18,8 @@ final class Failures {
     }
 
     /** The typed error for any throwable (unwrapping completion wrappers). */
-    static TransferQueueException translate(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
+    static TransferQueueException translate(Throwable failure) {
+        Throwable t = Futures.cause(failure);
         if (t instanceof TransferQueueException e) {
             return e;
         }
