@@ -397,7 +397,9 @@ public final class KvStorageManager implements StorageManager {
         RowKeys rows = rowKeys(meta);
         List<String> tensorKeys = new ArrayList<>();
         List<Object> tensorMeta = new ArrayList<>();
-        List<Integer> sizes = new ArrayList<>();
+        // cell sizes of a copying read, in key order (at most one per row and field)
+        int[] sizes = zeroCopy ? null : new int[Math.multiplyExact(n, schema.size())];
+        int sized = 0;
         List<String> objectKeys = new ArrayList<>();
         List<Object> objectMeta = new ArrayList<>();
         /* per field: index of the field's first key in its key list; its cells follow in unique-row order */
@@ -421,7 +423,7 @@ public final class KvStorageManager implements StorageManager {
                 keys.add(rows.prefixes()[i] + ef);
                 metas.add(meta.backendMeta(field, i));
                 if (!object && !zeroCopy) {
-                    sizes.add(fs.rowByteSize(i));
+                    sizes[sized++] = fs.rowByteSize(i);
                 }
             }
         }
@@ -432,7 +434,7 @@ public final class KvStorageManager implements StorageManager {
             tensors = call("get", tensorKeys, () -> client.mget(tensorKeys, tensorMeta),
                     values -> checkValues(tensorKeys, values));
         } else {
-            int[] exact = sizes.stream().mapToInt(Integer::intValue).toArray();
+            int[] exact = Arrays.copyOf(sizes, sized);
             tensors = call("get", tensorKeys, () -> client.mgetOwned(tensorKeys, tensorMeta, exact),
                     values -> checkSizes(tensorKeys, checkValues(tensorKeys, values), exact));
         }
