@@ -158,32 +158,44 @@ final class ReadPlan {
     }
 
     /**
-     * Fills the slots of the rows at {@code positions}, found in {@code unit} when this plan was made. Safe on
-     * any thread: rows are immutable.
+     * Fills the slots of the rows at {@code positions} from the rows found when this plan was made (they hold
+     * every field of the meta). Safe on any thread: rows are immutable; callers fill disjoint positions.
      *
      * @throws SchemaConflictException if a stored cell contradicts the schema of the meta
      */
-    void readRows(StorageUnit unit, int[] positions) {
-        // rows of one put share a layout: remember where each field was in the last one seen
-        RowLayout[] lastLayout = new RowLayout[names.length];
-        int[] lastIndex = new int[names.length];
+    void readRows(int[] positions) {
+        Cursor c = new Cursor();
         for (int pos : positions) {
-            StoredRow row = found[pos];
-            RowLayout layout = row.layout();
+            read(pos, c);
+        }
+    }
+
+    /** {@link #readRows} of every position, in batch order (the read on the caller's thread). */
+    void readAll() {
+        Cursor c = new Cursor();
+        for (int pos = 0; pos < found.length; pos++) {
+            read(pos, c);
+        }
+    }
+
+    /** Where each field of the meta sits in the last layout read: rows of one put share a layout. */
+    private final class Cursor {
+        RowLayout layout;
+        final int[] index = new int[names.length];
+    }
+
+    private void read(int pos, Cursor c) {
+        StoredRow row = found[pos];
+        RowLayout layout = row.layout();
+        if (layout != c.layout) {
             for (int f = 0; f < names.length; f++) {
-                int i;
-                if (layout == lastLayout[f]) {
-                    i = lastIndex[f];
-                } else {
-                    i = layout.indexOf(names[f]);
-                    lastLayout[f] = layout;
-                    lastIndex[f] = i;
-                }
-                if (i < 0) {
-                    throw notFound(meta.handle(pos), names[f], unit.index());
-                }
-                fill(f, pos, layout, i, row.cell(i));
+                c.index[f] = layout.indexOf(names[f]);
             }
+            c.layout = layout;
+        }
+        for (int f = 0; f < names.length; f++) {
+            int i = c.index[f];
+            fill(f, pos, layout, i, row.cell(i));
         }
     }
 

@@ -144,17 +144,15 @@ public final class SimpleStorageManager implements StorageManager {
         if (!plan.hasFields() || meta.isEmpty()) {
             return CompletableFuture.completedFuture(plan.build());
         }
-        List<RoutingGroup> groups = RoutingGroup.route(meta.globalIndexes(), units.length);
         if (options.isZeroCopy() || plan.estimatedBytes() < config.parallelThreshold()) {
             try {
-                for (RoutingGroup g : groups) {
-                    plan.readRows(units[g.unit()], g.batchPositions());
-                }
+                plan.readAll();
                 return CompletableFuture.completedFuture(plan.build());
             } catch (RuntimeException e) {
                 return Failures.failed(e);
             }
         }
+        List<RoutingGroup> groups = RoutingGroup.route(meta.globalIndexes(), units.length);
         List<CompletableFuture<Void>> parts = new ArrayList<>(groups.size());
         for (RoutingGroup g : groups) {
             parts.add(units[g.unit()].read(plan, g.batchPositions()));

@@ -159,7 +159,7 @@ final class StorageUnit {
                 throw new ClosedException("simple storage is closed: storage unit " + index
                         + " accepts no more operations");
             }
-            plan.readRows(this, positions);
+            plan.readRows(positions);
             f.complete(null);
         });
         return f;
