@@ -715,29 +715,18 @@ public final class Controller implements AutoCloseable {
         if (rows.isEmpty()) {
             return;
         }
-        Map<String, List<Integer>> byPartition = new LinkedHashMap<>();
-        for (int i = 0; i < rows.size(); i++) {
-            byPartition.computeIfAbsent(rows.partition(i), k -> new ArrayList<>()).add(i);
-        }
+        Map<String, List<Integer>> byPartition = groupByPartition(rows);
         List<Holder> locked = lockAll(byPartition.keySet(), false);
         List<Completion> done = new ArrayList<>();
         try {
-            Map<String, Holder> held = new HashMap<>();
-            for (Holder h : locked) {
-                held.put(h.name, h);
-            }
+            Map<String, Partition> partitions = existingPartitions(locked, byPartition.keySet());
             Map<String, int[]> slotsByPartition = new HashMap<>();
             for (Map.Entry<String, List<Integer>> e : byPartition.entrySet()) {
-                Holder h = held.get(e.getKey());
-                if (h == null || h.partition == null) {
-                    throw new PartitionNotFoundException("partition '" + e.getKey() + "' does not exist (it was never "
-                            + "created or was cleared)");
-                }
-                slotsByPartition.put(e.getKey(), validateForProduce(h.partition, rows, e.getValue(), notice));
+                slotsByPartition.put(e.getKey(),
+                        validateForProduce(partitions.get(e.getKey()), rows, e.getValue(), notice));
             }
             for (Map.Entry<String, List<Integer>> e : byPartition.entrySet()) {
-                Holder h = held.get(e.getKey());
-                apply(h.partition, rows, e.getValue(), slotsByPartition.get(e.getKey()), notice);
+                apply(partitions.get(e.getKey()), rows, e.getValue(), slotsByPartition.get(e.getKey()), notice);
             }
             for (Holder h : locked) {
                 serveWaiters(h, done);
@@ -770,23 +759,15 @@ public final class Controller implements AutoCloseable {
         Map<String, List<Integer>> byPartition = groupByPartition(rows);
         List<Holder> locked = lockAll(byPartition.keySet(), false);
         try {
-            Map<String, Holder> byName = new HashMap<>();
-            for (Holder h : locked) {
-                byName.put(h.name, h);
-            }
+            Map<String, Partition> partitions = existingPartitions(locked, byPartition.keySet());
             for (Map.Entry<String, List<Integer>> e : byPartition.entrySet()) {
-                Holder h = byName.get(e.getKey());
-                if (h == null || h.partition == null) {
-                    throw new PartitionNotFoundException("partition '" + e.getKey() + "' does not exist (it was never "
-                            + "created or was cleared)");
-                }
-                Partition p = h.partition;
+                Partition p = partitions.get(e.getKey());
                 List<Integer> positions = e.getValue();
                 int[] slots = resolveLive(p, rows, positions, true);
+                checkSchema(p, schema);
                 schema.forEach((f, s) -> {
                     FieldState fs = p.field(f);
                     if (fs != null) {
-                        fs.checkCompatible(p.name, s);
                         boolean[] has = held.get(f);
                         for (int k = 0; k < slots.length; k++) {
                             has[positions.get(k)] = Bits.get(fs.produced, slots[k]);
@@ -800,14 +781,36 @@ public final class Controller implements AutoCloseable {
         }
     }
 
-    private int[] validateForProduce(Partition p, BatchMeta rows, List<Integer> positions, ProduceNotice n) {
-        int[] slots = resolveLive(p, rows, positions, true);
-        n.schema().forEach((f, s) -> {
+    /** The live partition of every name in {@code names}, from holders locked for them. */
+    private static Map<String, Partition> existingPartitions(List<Holder> locked, Set<String> names) {
+        Map<String, Partition> out = new HashMap<>();
+        for (Holder h : locked) {
+            if (h.partition != null) {
+                out.put(h.name, h.partition);
+            }
+        }
+        for (String name : names) {
+            if (!out.containsKey(name)) {
+                throw new PartitionNotFoundException("partition '" + name + "' does not exist (it was never "
+                        + "created or was cleared)");
+            }
+        }
+        return out;
+    }
+
+    /** Checks that cells of {@code schema} may join {@code p}'s fields (kind, dtype, rank). */
+    private static void checkSchema(Partition p, Map<String, FieldSchema> schema) {
+        schema.forEach((f, s) -> {
             FieldState fs = p.field(f);
             if (fs != null) {
                 fs.checkCompatible(p.name, s);
             }
         });
+    }
+
+    private int[] validateForProduce(Partition p, BatchMeta rows, List<Integer> positions, ProduceNotice n) {
+        int[] slots = resolveLive(p, rows, positions, true);
+        checkSchema(p, n.schema());
         if (n.keys() != null) {
             for (int k = 0; k < positions.size(); k++) {
                 int i = positions.get(k);
