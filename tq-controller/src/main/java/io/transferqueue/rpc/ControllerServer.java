@@ -131,11 +131,10 @@ public final class ControllerServer implements AutoCloseable {
             case Protocol.KV_ABORT:
                 controller.kvAbort(RpcCodecs.meta(b, "rows"));
                 return done(req, Map.of());
+            case Protocol.KV_CLEAR_ROWS:
+                return done(req, RpcCodecs.kvRows(controller.kvClearRows(Envelope.getString(b, "partition"),
+                        RpcCodecs.strings(b, "keys"))));
             case Protocol.KV_LOOKUP:
-                if (b.get("forClear") != null && Envelope.getBoolean(b, "forClear")) {
-                    return done(req, RpcCodecs.kvRows(controller.kvClearRows(Envelope.getString(b, "partition"),
-                            RpcCodecs.strings(b, "keys"))));
-                }
                 return done(req, RpcCodecs.kvRows(controller.kvLookup(Envelope.getString(b, "partition"),
                         RpcCodecs.strings(b, "keys"), b.get("fields") == null ? null : RpcCodecs.strings(b, "fields"),
                         Envelope.getBoolean(b, "commonOnly"), Envelope.getBoolean(b, "skipMissing"))));

@@ -171,9 +171,7 @@ public final class RemoteControllerApi implements ControllerApi {
 
     @Override
     public CompletableFuture<KvRows> kvClearRows(String partition, List<String> keys) {
-        // a KV_LOOKUP flagged "forClear"; a server that predates the flag ignores it and answers a plain lookup
-        return call(Protocol.KV_LOOKUP, body("partition", partition, "keys", new ArrayList<Object>(keys), "fields",
-                new ArrayList<Object>(), "commonOnly", true, "skipMissing", true, "forClear", true),
+        return call(Protocol.KV_CLEAR_ROWS, body("partition", partition, "keys", new ArrayList<Object>(keys)),
                 RpcCodecs::kvRows);
     }
 

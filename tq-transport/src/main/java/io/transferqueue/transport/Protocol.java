@@ -45,6 +45,8 @@ public final class Protocol {
     public static final int REGISTER_UNIT = 18;
     /** Checks rows and field types as a notify would, changing nothing (before a write replaces cells). */
     public static final int CHECK_PRODUCE = 20;
+    /** Looks keys up for a clear, taking rows a failed clear left being cleared (so a retry completes it). */
+    public static final int KV_CLEAR_ROWS = 21;
 
     // storage-unit protocol
     public static final int UNIT_PUT = 32;
@@ -78,6 +80,7 @@ public final class Protocol {
             case GET_CONFIG: return "GET_CONFIG";
             case REGISTER_UNIT: return "REGISTER_UNIT";
             case CHECK_PRODUCE: return "CHECK_PRODUCE";
+            case KV_CLEAR_ROWS: return "KV_CLEAR_ROWS";
             case UNIT_PUT: return "UNIT_PUT";
             case UNIT_GET: return "UNIT_GET";
             case UNIT_CLEAR: return "UNIT_CLEAR";
