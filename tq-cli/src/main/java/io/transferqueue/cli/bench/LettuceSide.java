@@ -6,7 +6,6 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -87,11 +86,7 @@ final class LettuceSide implements Side {
         }
         long t2 = System.nanoTime();
         if (verify) {
-            List<ByteBuffer> cells = new ArrayList<>(got.size());
-            for (byte[] v : got) {
-                cells.add(ByteBuffer.wrap(v == null ? new byte[0] : v));
-            }
-            w.verifyCells(cells, name());
+            w.verifyArrays(got, name());
         }
         got = null;
         for (int i = 0; i < keys.length; i += 1000) {

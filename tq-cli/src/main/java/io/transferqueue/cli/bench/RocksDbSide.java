@@ -4,7 +4,6 @@ import io.transferqueue.backend.rocksdb.RocksDbConfig;
 import io.transferqueue.backend.rocksdb.RocksDbStorageClient;
 import io.transferqueue.meta.RowHandle;
 import io.transferqueue.spi.KvStorageManager;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,11 +79,7 @@ final class RocksDbSide implements Side {
         List<byte[]> got = db.multiGetAsList(readOptions, keys);
         long t3 = System.nanoTime();
         if (verify) {
-            List<ByteBuffer> cells = new ArrayList<>(got.size());
-            for (byte[] v : got) {
-                cells.add(ByteBuffer.wrap(v == null ? new byte[0] : v));
-            }
-            w.verifyCells(cells, name());
+            w.verifyArrays(got, name());
         }
         got = null;
         try (WriteBatch wb = new WriteBatch()) {

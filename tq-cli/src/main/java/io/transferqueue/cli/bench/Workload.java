@@ -224,6 +224,15 @@ final class Workload {
         }
     }
 
+    /** {@link #verifyCells} of cells a raw client read back as arrays (null: a missing cell, checked as empty). */
+    void verifyArrays(List<byte[]> got, String target) {
+        List<ByteBuffer> cells = new ArrayList<>(got.size());
+        for (byte[] v : got) {
+            cells.add(v == null ? null : ByteBuffer.wrap(v));
+        }
+        verifyCells(cells, target);
+    }
+
     /**
      * Checks the rows of one field a baseline read back.
      *

@@ -68,10 +68,6 @@ final class SyntheticData {
         return "extra_" + i;
     }
 
-    List<String> extraFields() {
-        return extraFields;
-    }
-
     /** Fields a rollout writes. */
     List<String> rolloutFields() {
         List<String> f = new ArrayList<>(List.of(PROMPTS, RESPONSES, OLD_LOG_PROBS));
@@ -135,7 +131,7 @@ final class SyntheticData {
             }
             b.add(f, DenseColumn.wrap(DType.FLOAT32, n, new int[] {EXTRA_WIDTH}, extra));
         }
-        return new Group(b.build(), tags, lengths, promptLen);
+        return new Group(b.build(), tags);
     }
 
     /** Rewards of the rows of {@code responses}: a stand-in verifier, the share of even token ids. */
@@ -197,6 +193,6 @@ final class SyntheticData {
     }
 
     /** The responses of one prompt, as written by a rollout. */
-    record Group(Batch batch, List<Map<String, Object>> tags, int[] responseLengths, int promptLength) {
+    record Group(Batch batch, List<Map<String, Object>> tags) {
     }
 }
