@@ -2,6 +2,7 @@ package io.transferqueue.backend.redis;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lettuce.core.RedisURI;
 import io.transferqueue.config.ConfigOption;
 import io.transferqueue.config.TqConfig;
 import io.transferqueue.error.ConfigException;
@@ -74,6 +75,28 @@ public record RedisConfig(boolean cluster, List<Endpoint> nodes, String username
      * @throws ConfigException for an invalid value, a key under {@code tq.storage.redis.} that is not an option
      *     of this backend (listing the supported keys), or options that contradict each other
      */
+    /**
+     * The Lettuce address of {@code node} with this configuration's TLS, database, credentials and command
+     * timeout: how the backend connects, and how a raw Lettuce client reaches the same server the same way.
+     */
+    public RedisURI redisUri(Endpoint node) {
+        RedisURI.Builder b = RedisURI.builder()
+                .withHost(node.host())
+                .withPort(node.port())
+                .withSsl(node.tls())
+                .withDatabase(database())
+                .withTimeout(commandTimeout())
+                .withClientName("transferqueue");
+        if (password() != null) {
+            if (username() != null) {
+                b.withAuthentication(username(), password());
+            } else {
+                b.withPassword(password().toCharArray());
+            }
+        }
+        return b.build();
+    }
+
     public static RedisConfig from(TqConfig config) {
         requireNonNull(config, "config is null");
         config.rejectUnknownUnder(RedisOptions.PREFIX, RedisOptions.all(), "storage backend 'redis'");

@@ -106,7 +106,7 @@ final class RedisConnections implements AutoCloseable {
         String where = describe(config);
         List<RedisURI> uris = new ArrayList<>();
         for (RedisConfig.Endpoint e : config.nodes()) {
-            uris.add(uri(config, e));
+            uris.add(config.redisUri(e));
         }
         String threadPrefix = null;
         ClientResources ownResources = null;
@@ -230,24 +230,6 @@ final class RedisConnections implements AutoCloseable {
 
     private static SocketOptions socketOptions(RedisConfig config) {
         return SocketOptions.builder().connectTimeout(config.commandTimeout()).keepAlive(true).tcpNoDelay(true).build();
-    }
-
-    static RedisURI uri(RedisConfig config, RedisConfig.Endpoint e) {
-        RedisURI.Builder b = RedisURI.builder()
-                .withHost(e.host())
-                .withPort(e.port())
-                .withSsl(e.tls())
-                .withDatabase(config.database())
-                .withTimeout(config.commandTimeout())
-                .withClientName("transferqueue");
-        if (config.password() != null) {
-            if (config.username() != null) {
-                b.withAuthentication(config.username(), config.password());
-            } else {
-                b.withPassword(config.password().toCharArray());
-            }
-        }
-        return b.build();
     }
 
     private static String describe(RedisConfig config) {

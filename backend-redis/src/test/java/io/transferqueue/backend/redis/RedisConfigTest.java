@@ -148,7 +148,7 @@ class RedisConfigTest {
         assertThat(cfg.describe(RedisOptions.all())).contains("tq.storage.redis.password = ****")
                 .doesNotContain("hunter2");
         assertThat(RedisOptions.PASSWORD.display("hunter2")).isEqualTo("****");
-        RedisURI uri = RedisConnections.uri(c, c.nodes().get(0));
+        RedisURI uri = c.redisUri(c.nodes().get(0));
         assertThat(uri.toString()).doesNotContain("hunter2");
         assertThat(uri.getCredentialsProvider().resolveCredentials().block().getPassword()).isEqualTo("hunter2".toCharArray());
     }
@@ -159,7 +159,7 @@ class RedisConfigTest {
                 .isTrue();
         assertThat(RedisConfig.from(TqConfig.defaults().with(RedisOptions.TLS, true)).nodes().get(0).tls()).isTrue();
         RedisConfig c = RedisConfig.from(TqConfig.defaults().with(RedisOptions.TLS, true));
-        assertThat(RedisConnections.uri(c, c.nodes().get(0)).isSsl()).isTrue();
+        assertThat(c.redisUri(c.nodes().get(0)).isSsl()).isTrue();
         assertThat(RedisConfig.from(TqConfig.defaults()).nodes().get(0).tls()).isFalse();
     }
 
@@ -167,7 +167,7 @@ class RedisConfigTest {
     void theLettuceUriCarriesDatabaseTimeoutAndClientName() {
         RedisConfig c = RedisConfig.from(TqConfig.defaults().with(RedisOptions.URI, "redis://example:6380/2")
                 .with(RedisOptions.COMMAND_TIMEOUT, Duration.ofMillis(1500)));
-        RedisURI uri = RedisConnections.uri(c, c.nodes().get(0));
+        RedisURI uri = c.redisUri(c.nodes().get(0));
 
         assertThat(uri.getHost()).isEqualTo("example");
         assertThat(uri.getPort()).isEqualTo(6380);

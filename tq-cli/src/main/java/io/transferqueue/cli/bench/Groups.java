@@ -1,10 +1,10 @@
 package io.transferqueue.cli.bench;
 
-import io.lettuce.core.RedisURI;
 import io.transferqueue.TransferQueue;
 import io.transferqueue.backend.npu.NpuKvStorageClient;
 import io.transferqueue.backend.npu.NpuOptions;
 import io.transferqueue.backend.npu.NpuRuntimeKind;
+import io.transferqueue.backend.redis.RedisConfig;
 import io.transferqueue.backend.redis.RedisOptions;
 import io.transferqueue.backend.rocksdb.RocksDbConfig;
 import io.transferqueue.backend.rocksdb.RocksDbOptions;
@@ -174,17 +174,9 @@ final class Groups {
             TransferQueue tq = TransferQueue.embedded(cfg);
             LettuceSide raw;
             try {
-                RedisURI rawUri = RedisURI.create(uri);
-                String password = cfg.get(RedisOptions.PASSWORD);
-                if (password != null) {
-                    String user = cfg.get(RedisOptions.USERNAME);
-                    if (user != null) {
-                        rawUri.setAuthentication(user, password);
-                    } else {
-                        rawUri.setAuthentication(password);
-                    }
-                }
-                raw = new LettuceSide(rawUri, timeout);
+                // the backend's own address: same TLS, database, credentials and timeout
+                RedisConfig rc = RedisConfig.from(cfg);
+                raw = new LettuceSide(rc.redisUri(rc.nodes().get(0)));
             } catch (RuntimeException e) {
                 tq.close();
                 throw new IllegalStateException("cannot connect to Redis at " + uri + ": " + e.getMessage(), e);

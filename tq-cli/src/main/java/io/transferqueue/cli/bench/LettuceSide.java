@@ -7,7 +7,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,8 +30,7 @@ final class LettuceSide implements Side {
     private final RedisClient client;
     private final StatefulRedisConnection<byte[], byte[]> connection;
 
-    LettuceSide(RedisURI uri, Duration timeout) {
-        uri.setTimeout(timeout);
+    LettuceSide(RedisURI uri) {
         this.client = RedisClient.create(uri);
         try {
             this.connection = client.connect(ByteArrayCodec.INSTANCE);
